@@ -1,0 +1,81 @@
+"""ClickHouse through clickhouse-connect: the embedded chdb store and HTTP servers, same code."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import clickhouse_connect
+import polars as pl
+import pyarrow as pa
+
+from gamify_analytics.engines.base import Engine, StoreError, to_arrow
+
+# Settings every statement runs with: exact decimals, no silent casts of unknown zones.
+_SETTINGS = {"join_use_nulls": 0}
+
+
+class ClickHouseEngine(Engine):
+    kind = "clickhouse"
+
+    def __init__(self, dsn: str, cluster: str | None = None):
+        parts = urlsplit(dsn)
+        query = parse_qs(parts.query)
+        if parts.scheme == "chdb":
+            database = query.get("database", ["gamify"])[0]
+            self.path = parts.path
+            client_dsn = f"chdb://{parts.path}"
+        else:
+            database = parts.path.strip("/") or "gamify"
+            self.path = None
+            client_dsn = parts._replace(path="/default", query="").geturl()
+        super().__init__(dsn, database, cluster)
+        try:
+            self.client = clickhouse_connect.get_client(dsn=client_dsn)
+        except Exception as e:  # the driver raises several types; all mean "cannot open"
+            raise StoreError(_open_error(dsn, self.path, e)) from None
+        self.client.command(
+            f"CREATE DATABASE IF NOT EXISTS {self.database}"
+            + (f" ON CLUSTER {self.cluster}" if self.cluster else "")
+            + " ENGINE = Atomic"
+        )
+
+    def param(self, name: str, sql_type: str) -> str:
+        return f"{{{name}:{sql_type}}}"
+
+    def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
+        self.client.command(sql, parameters=dict(params), settings=_SETTINGS)
+
+    def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
+        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
+
+    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        data = to_arrow(frame)
+        if data.num_rows:
+            self.client.insert_arrow(f"{self.database}.{table}", data)
+
+    def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
+        if not keys.height or not self.scalar("ingest/has_events"):
+            return pl.Series("i", [], dtype=pl.UInt32)
+        stage = f"ingest_stage_{uuid.uuid4().hex}"
+        self.execute("ingest/create_stage", stage_ident=stage)
+        try:
+            self.insert(stage, keys)
+            return self.query("ingest/existing_keys", stage_ident=stage).get_column("i")
+        finally:
+            self.execute("ingest/drop_stage", stage_ident=stage)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _open_error(dsn: str, path: str | None, error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    if path and "Cannot lock file" in str(error):
+        return f"the embedded store {path} is in use by another process (only one may open it)"
+    if path:
+        return f"cannot open the embedded store {path}: {text}"
+    host = urlsplit(dsn).hostname or "?"
+    return f"cannot connect to ClickHouse at {host}: {text}"

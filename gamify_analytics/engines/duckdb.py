@@ -1,0 +1,96 @@
+"""DuckDB: the second, independent engine. Same tables; aggregates kept at ingest (no MVs)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from gamify_analytics.engines.base import Engine, StoreError, to_arrow
+
+
+class DuckDBEngine(Engine):
+    kind = "duckdb"
+
+    def __init__(self, dsn: str, cluster: str | None = None):
+        if cluster:
+            raise StoreError("cluster mode needs ClickHouse; DuckDB stores are single-node")
+        target = dsn.removeprefix("duckdb://")
+        self.path = None if target in (":memory:", "/:memory:", "") else target
+        super().__init__(dsn, "main")
+        try:
+            self.con = duckdb.connect(self.path or ":memory:")
+        except duckdb.IOException as e:
+            text = str(e).splitlines()[0]
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"the DuckDB store {self.path} is in use by another process"
+                ) from None
+            raise StoreError(f"cannot open the DuckDB store {self.path}: {text}") from None
+        self.con.execute("SET TimeZone = 'UTC'")
+
+    def param(self, name: str, sql_type: str) -> str:
+        return f"${name}"
+
+    def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
+        self.con.execute(sql, _used(sql, params))
+
+    def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
+        return self.con.sql(sql, params=_used(sql, params)).to_arrow_table()
+
+    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        data = to_arrow(frame)
+        if data.num_rows:
+            self.con.register("_gamify_insert", data)
+            try:
+                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gamify_insert")
+            finally:
+                self.con.unregister("_gamify_insert")
+
+    def _with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> pl.DataFrame:
+        self.con.register(name, to_arrow(frame))
+        try:
+            return self.query(template)
+        finally:
+            self.con.unregister(name)
+
+    def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
+        if not keys.height or not self.scalar("ingest/has_events"):
+            return pl.Series("i", [], dtype=pl.UInt32)
+        return self._with("_gamify_stage", keys, "ingest/existing_keys").get_column("i")
+
+    def insert_events(self, frame: pl.DataFrame) -> None:
+        self.con.execute("BEGIN")
+        try:
+            self.insert("events", frame)
+            self._run_with("_gamify_batch", frame, "ingest/merge_daily")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def insert_users(self, frame: pl.DataFrame) -> None:
+        self._run_with("_gamify_batch", frame, "ingest/upsert_users")
+
+    def insert_rejects(self, frame: pl.DataFrame) -> None:
+        self._run_with("_gamify_batch", frame, "ingest/insert_rejects")
+
+    def _run_with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> None:
+        if not len(frame):
+            return
+        self.con.register(name, to_arrow(frame))
+        try:
+            self.execute(template)
+        finally:
+            self.con.unregister(name)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _used(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """DuckDB rejects named parameters that the statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}

@@ -1,0 +1,238 @@
+"""Read CSV, NDJSON and Parquet files in bounded batches of raw rows.
+
+Every batch is a polars frame with the §3 columns as found (strings for text formats, native
+types for Parquet), `attributes` as a list of key/value structs, and three bookkeeping columns:
+`_line` (1-based line or row number), `_raw` (the row's text, for the rejects table) and
+`_error` (a problem that makes the whole row unreadable, such as invalid JSON or UTF-8).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+BATCH_ROWS = 500_000
+EVENT_FIELDS = ("event_id", "user_id", "metric", "value", "ts", "tz")
+USER_FIELDS = ("user_id", "tz", "created_at")
+ATTR_PREFIX = "attr."
+ATTRS = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
+
+
+class InputError(ValueError):
+    """A whole file cannot be read (missing, unknown format)."""
+
+
+def file_format(path: Path) -> str:
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    formats = {".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson", ".json": "ndjson"}
+    if suffix in formats:
+        return formats[suffix]
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise InputError(f"{path}: unknown file format {suffix!r} (use .csv, .ndjson/.jsonl, .parquet)")
+
+
+def read_batches(
+    path: Path, fields: tuple[str, ...], batch_rows: int = BATCH_ROWS
+) -> Iterator[pl.DataFrame]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    fmt = file_format(path)
+    if fmt == "parquet":
+        yield from _parquet(path, fields, batch_rows)
+    elif fmt == "csv":
+        yield from _csv(path, fields, batch_rows)
+    else:
+        yield from _ndjson(path, fields, batch_rows)
+
+
+def _has_bad_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(text: str) -> str:
+    """Raw text kept for a reject: invalid bytes shown as \\xNN escapes."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _frame(rows: dict[str, list[Any]], fields: tuple[str, ...]) -> pl.DataFrame:
+    data = {f: pl.Series(f, rows[f], dtype=pl.String) for f in fields}
+    data["attributes"] = pl.Series("attributes", rows["attributes"], dtype=ATTRS)
+    data["_line"] = pl.Series("_line", rows["_line"], dtype=pl.UInt64)
+    data["_raw"] = pl.Series("_raw", rows["_raw"], dtype=pl.String)
+    data["_error"] = pl.Series("_error", rows["_error"], dtype=pl.String)
+    return pl.DataFrame(data)
+
+
+def _empty_rows(fields: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {k: [] for k in (*fields, "attributes", "_line", "_raw", "_error")}
+
+
+def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
+    with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip().lstrip("\ufeff") for h in header]
+        index = {f: header.index(f) for f in fields if f in header}
+        attrs = [(i, h[len(ATTR_PREFIX) :]) for i, h in enumerate(header) if h.startswith("attr.")]
+        rows = _empty_rows(fields)
+        start = 2
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            raw = ",".join(record)
+            error = None
+            if _has_bad_utf8(raw):
+                error, raw = "row: invalid UTF-8", _printable(raw)
+                record = [""] * len(header)
+            elif len(record) != len(header):
+                error = f"row: {len(record)} fields, header has {len(header)}"
+                record = (record + [""] * len(header))[: len(header)]
+            for f_ in fields:
+                v = record[index[f_]] if f_ in index else None
+                rows[f_].append(v if v != "" else None)
+            pairs = [{"key": k, "value": record[i]} for i, k in attrs if record[i] != ""]
+            rows["attributes"].append(pairs)
+            rows["_line"].append(line)
+            rows["_raw"].append(raw)
+            rows["_error"].append(error)
+            if len(rows["_line"]) >= batch_rows:
+                yield _frame(rows, fields)
+                rows = _empty_rows(fields)
+        if rows["_line"]:
+            yield _frame(rows, fields)
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value) if not isinstance(value, float) else repr(value)
+    raise TypeError(type(value).__name__)
+
+
+def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
+    rows = _empty_rows(fields)
+    with path.open("rb") as f:
+        for number, blob in enumerate(f, start=1):
+            text = blob.decode("utf-8", "surrogateescape").rstrip("\r\n")
+            if not text.strip():
+                continue
+            obj, error = None, None
+            if _has_bad_utf8(text):
+                error, text = "row: invalid UTF-8", _printable(text)
+            else:
+                try:
+                    obj = json.loads(text, parse_constant=lambda c: c)
+                except ValueError as e:
+                    error = f"row: invalid JSON ({e.msg})"
+                if obj is not None and not isinstance(obj, dict):
+                    obj, error = None, "row: not a JSON object"
+            values: dict[str, str | None] = {}
+            pairs: list[dict[str, str]] = []
+            if obj is not None:
+                for f_ in fields:
+                    try:
+                        values[f_] = _scalar_text(obj.get(f_))
+                    except TypeError as e:
+                        error = error or f"{f_}: expected a scalar, got {e}"
+                attrs = obj.get("attributes")
+                if isinstance(attrs, dict):
+                    for k, v in attrs.items():
+                        try:
+                            text_v = _scalar_text(v)
+                        except TypeError:
+                            error = error or f"attributes: value of {k!r} is not a scalar"
+                            continue
+                        if text_v is not None:
+                            pairs.append({"key": str(k), "value": text_v})
+                elif attrs is not None:
+                    error = error or "attributes: expected an object"
+                for k, v in obj.items():  # users: extra columns are attributes
+                    if fields == USER_FIELDS and k not in fields and k != "attributes":
+                        try:
+                            text_v = _scalar_text(v)
+                        except TypeError:
+                            continue
+                        if text_v is not None:
+                            pairs.append({"key": k, "value": text_v})
+            for f_ in fields:
+                rows[f_].append(values.get(f_))
+            rows["attributes"].append(pairs)
+            rows["_line"].append(number)
+            rows["_raw"].append(text)
+            rows["_error"].append(error)
+            if len(rows["_line"]) >= batch_rows:
+                yield _frame(rows, fields)
+                rows = _empty_rows(fields)
+    if rows["_line"]:
+        yield _frame(rows, fields)
+
+
+def _parquet(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:
+        raise InputError(f"{path}: not a readable Parquet file: {e}") from None
+    offset = 0
+    for batch in pf.iter_batches(batch_size=batch_rows):
+        frame = pl.from_arrow(batch)
+        assert isinstance(frame, pl.DataFrame)
+        n = frame.height
+        cols = [
+            (
+                frame.get_column(f)
+                if f in frame.columns
+                else pl.repeat(None, n, dtype=pl.String, eager=True)
+            ).alias(f)
+            for f in fields
+        ]
+        extra = [c for c in frame.columns if c.startswith(ATTR_PREFIX)]
+        if fields == USER_FIELDS:
+            extra = [c for c in frame.columns if c not in fields]
+        attrs = _attribute_list(frame, extra)
+        out = pl.DataFrame(cols).with_columns(
+            attributes=attrs,
+            _line=pl.int_range(offset + 1, offset + n + 1, dtype=pl.UInt64, eager=True),
+            _raw=pl.lit(None, dtype=pl.String),
+            _error=pl.lit(None, dtype=pl.String),
+        )
+        offset += n
+        yield out
+
+
+def _attribute_list(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    n = frame.height
+    if not columns:
+        return (
+            pl.Series("attributes", [[]] * n, dtype=ATTRS)
+            if n
+            else pl.Series("attributes", [], dtype=ATTRS)
+        )
+    structs = [
+        pl.when(pl.col(c).is_not_null() & (pl.col(c).cast(pl.String) != "")).then(
+            pl.struct(key=pl.lit(c.removeprefix(ATTR_PREFIX)), value=pl.col(c).cast(pl.String))
+        )
+        for c in columns
+    ]
+    return frame.select(pl.concat_list(structs).list.drop_nulls().alias("attributes")).get_column(
+        "attributes"
+    )
+
+
+def raw_json(fields: tuple[str, ...]) -> pl.Expr:
+    """Raw text for rows that came without one (Parquet): the row as JSON."""
+    return pl.struct([pl.col(f).cast(pl.String) for f in fields]).struct.json_encode()
