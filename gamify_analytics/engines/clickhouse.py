@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,6 +34,8 @@ class ClickHouseEngine(Engine):
             self.path = None
             client_dsn = parts._replace(path="/default", query="").geturl()
         super().__init__(dsn, database, cluster)
+        if self.path:
+            _check_unlocked(self.path)
         try:
             self.client = clickhouse_connect.get_client(dsn=client_dsn)
         except Exception as e:  # the driver raises several types; all mean "cannot open"
@@ -69,6 +73,22 @@ class ClickHouseEngine(Engine):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _check_unlocked(path: str) -> None:
+    """chdb takes an exclusive flock on `<path>/status`; probing it first turns "held by another
+    process" into a one-line error instead of an engine failure (and its stderr noise)."""
+    status = Path(path) / "status"
+    if not status.exists():
+        return
+    with status.open("a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"the embedded store {path} is in use by another process (only one may open it)"
+            ) from None
+        fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _open_error(dsn: str, path: str | None, error: Exception) -> str:

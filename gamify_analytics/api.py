@@ -1,0 +1,76 @@
+"""The Python API (§11): the same operations the CLI runs, for notebooks and schedulers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import polars as pl
+
+from gamify_analytics import config as config_mod
+from gamify_analytics import schema
+from gamify_analytics.config import Config
+from gamify_analytics.engines import Engine, connect, resolve_dsn
+from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
+
+DEFAULT_CONFIG = Path("gamify.toml")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """`path`, else `GAMIFY_CONFIG`, else `./gamify.toml` if present, else the demo config."""
+    chosen = path or os.environ.get("GAMIFY_CONFIG")
+    if chosen:
+        return config_mod.load(chosen)
+    return config_mod.load(DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+
+
+class Gamify:
+    """One store and one config. Opens the store lazily and closes it on `close()` (or `with`),
+    so an embedded store is held only while work is being done."""
+
+    def __init__(self, config: Config | str | Path | None = None, dsn: str | None = None):
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.dsn = resolve_dsn(dsn, self.config.dsn)
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = connect(self.dsn, self.config.cluster)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> Gamify:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def init(self) -> list[str]:
+        """Create or migrate the schema; returns the migrations applied now."""
+        return schema.migrate(self.engine)
+
+    def ingest(
+        self,
+        files: Iterable[str | Path],
+        users: str | Path | None = None,
+        *,
+        now_ms: int | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        self.init()
+        return ingest(
+            self.engine, self.config, files, users=users, now_ms=now_ms, progress=progress
+        )
+
+    def rejects(self, limit: int = 1000) -> pl.DataFrame:
+        return self.engine.query("read/rejects", {"limit": limit})
+
+    def counts(self) -> pl.DataFrame:
+        """Rows per stored table (events, users, rejects, daily aggregates)."""
+        return self.engine.query("read/counts")

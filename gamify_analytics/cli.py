@@ -1,0 +1,152 @@
+"""`gamify`: parse, call the API, print. No logic lives here (§11)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from gamify_analytics.api import Gamify
+from gamify_analytics.config import ConfigError
+from gamify_analytics.engines import StoreError
+from gamify_analytics.ingest.readers import InputError
+from gamify_analytics.output import Format, emit, err
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+fixtures_app = typer.Typer(no_args_is_help=True, help="Synthetic data.")
+app.add_typer(fixtures_app, name="fixtures")
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", envvar="GAMIFY_CONFIG", help="Config file.")
+]
+DsnOpt = Annotated[str | None, typer.Option("--dsn", envvar="GAMIFY_DSN", help="Store DSN.")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+_state: dict[str, object] = {}
+
+
+@app.callback()
+def main(config: ConfigOpt = None, dsn: DsnOpt = None) -> None:
+    """Streaks, achievements, points, leaderboards and dashboards from raw events."""
+    _state.update(config=config, dsn=dsn)
+
+
+def _gamify() -> Gamify:
+    return Gamify(_state.get("config"), _state.get("dsn"))  # type: ignore[arg-type]
+
+
+def run() -> None:
+    """Console entry point: one-line errors, non-zero exit codes."""
+    try:
+        app(standalone_mode=False)
+    except (ConfigError, StoreError, InputError) as e:
+        err.print(f"gamify: error: {e}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except typer.Abort:
+        sys.exit(130)
+    except Exception as e:  # click usage errors carry their own exit codes
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        if isinstance(e, click.exceptions.Exit):
+            sys.exit(e.exit_code)
+        err.print(f"gamify: error: {type(e).__name__}: {e}", markup=False, highlight=False)
+        sys.exit(1)
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the schema (idempotent)."""
+    with _gamify() as g:
+        applied = g.init()
+        err.print(f"schema at {g.dsn}: {len(applied)} migration(s) applied", highlight=False)
+
+
+@app.command()
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Event files (CSV, NDJSON, Parquet).")],
+    users: Annotated[Path | None, typer.Option("--users", help="Users file.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Load events (and users); prints accepted, duplicates and rejected by reason."""
+    with _gamify() as g, _progress() as progress:
+        task = progress.add_task("ingest", total=None)
+        summary = g.ingest(files, users, progress=lambda _f, n: progress.advance(task, n))
+    emit(summary.as_dict(), fmt, title="ingest")
+
+
+@app.command()
+def rejects(
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 100, fmt: FormatOpt = Format.table
+) -> None:
+    """Rejected input rows with file, line, field and reason."""
+    with _gamify() as g:
+        g.init()
+        emit(g.rejects(limit), fmt, title="rejects")
+
+
+@fixtures_app.command("generate")
+def fixtures_generate(
+    users: Annotated[int, typer.Option("--users", min=1)],
+    days: Annotated[int, typer.Option("--days", min=1)],
+    out: Annotated[Path, typer.Option("--out", help="events file: .parquet, .csv or .ndjson")],
+    seed: int = 0,
+    duplicates: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
+    malformed: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.0,
+) -> None:
+    """Realistic synthetic events and users (Zipf activity, 30+ zones, travellers)."""
+    from gamify_analytics.fixtures import generate, generate_parquet, write
+
+    if out.suffix == ".parquet" and not (duplicates or malformed):
+        paths = generate_parquet(users, days, out, seed=seed)
+    else:
+        events, user_frame = generate(
+            users, days, seed=seed, duplicates=duplicates, malformed=malformed
+        )
+        paths = write(events, user_frame, out)
+    err.print(f"wrote {paths[0]} and {paths[1]}", highlight=False)
+
+
+@app.command()
+def bench(
+    events: Annotated[int, typer.Option(help="Events in the generated file.")] = 10_000_000,
+    record: Annotated[bool, typer.Option(help="Append the results to BENCHMARKS.md.")] = False,
+    workdir: Annotated[Path, typer.Option(help="Scratch directory.")] = Path("bench-data"),
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The benchmark suite (§13)."""
+    from gamify_analytics.bench import run_benchmarks
+
+    results = run_benchmarks(events=events, workdir=workdir, record=record, log=err.print)
+    emit(results, fmt, title="bench")
+
+
+@app.command()
+def demo(fmt: FormatOpt = Format.table) -> None:
+    """End to end on the embedded default store, from nothing."""
+    from gamify_analytics.demo import demo_files
+
+    err.print("generating demo data (2,000 users, 60 days)…", highlight=False)
+    events_path, users_path = demo_files()
+    with _gamify() as g:
+        summary = g.ingest([events_path], users_path)
+        err.print(f"store: {g.dsn}", highlight=False)
+        emit(summary.as_dict(), fmt, title="ingest")
+        emit(g.counts(), fmt, title="stored rows")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
