@@ -136,8 +136,8 @@ def demo(fmt: FormatOpt = Format.table) -> None:
     with _gamify() as g:
         summary = g.ingest([events_path], users_path)
         err.print(f"store: {g.dsn}", highlight=False)
-        emit(summary.as_dict(), fmt, title="ingest")
-        emit(g.counts(), fmt, title="stored rows")
+        stored = dict(g.counts().iter_rows())
+    emit({"store": g.dsn, "ingest": summary.as_dict(), "stored_rows": stored}, fmt, title="demo")
 
 
 def _progress() -> Progress:

@@ -48,3 +48,13 @@ def engine(dsn: str) -> Iterator[Engine]:
 def golden(dsn: str) -> Iterator[Gamify]:
     with Gamify(load(GOLDEN / "config.toml"), dsn) as g:
         yield g
+
+
+@pytest.fixture
+def ch_engine(chdb_root: Path) -> Iterator[Engine]:
+    """ClickHouse only: for storage properties DuckDB does not have (partitions, cluster DDL)."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with connect(f"chdb://{chdb_root}?database={name}") as e:
+        schema.migrate(e)
+        yield e
+        e.run_sql(f"DROP DATABASE IF EXISTS {name} SYNC", {})

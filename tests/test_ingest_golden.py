@@ -41,8 +41,10 @@ def test_golden_files_store_the_expected_rows(golden: Gamify) -> None:
     hashed = got.filter(pl.col("user_id") == "frank").get_column("event_id").to_list()
     assert len(hashed) == 1 and hashed[0].startswith("h:") and len(hashed[0]) == 34
     got = got.with_columns(
-        pl.when(pl.col("event_id").str.starts_with("h:")).then(pl.lit("*"))
-        .otherwise(pl.col("event_id")).alias("event_id")
+        pl.when(pl.col("event_id").str.starts_with("h:"))
+        .then(pl.lit("*"))
+        .otherwise(pl.col("event_id"))
+        .alias("event_id")
     ).sort("user_id", "metric", "event_id")
     assert got.to_dicts() == exp.to_dicts()
     assert summary.accepted == exp.height
@@ -52,13 +54,13 @@ def test_golden_files_store_the_expected_rows(golden: Gamify) -> None:
 
 def test_rejects_keep_file_line_reason_and_raw_text(golden: Gamify) -> None:
     golden.ingest(FILES, GOLDEN / "users.csv")
-    rejects = golden.rejects().with_columns(
-        pl.col("source").str.split("/").list.last()
-    )
+    rejects = golden.rejects().with_columns(pl.col("source").str.split("/").list.last())
     exp = pl.read_csv(GOLDEN / "expected_rejects.csv", infer_schema=False)
     got = rejects.select("kind", "source", pl.col("line").cast(pl.String), "reason")
-    assert got.sort("kind", "source", "line").to_dicts() == exp.sort(
-        "kind", "source", "line").to_dicts()
+    assert (
+        got.sort("kind", "source", "line").to_dicts()
+        == exp.sort("kind", "source", "line").to_dicts()
+    )
     raw = dict(zip(rejects.get_column("line"), rejects.get_column("raw"), strict=False))
     assert raw[17] == "b2,gina,lessons,1,2024-03-10T07:00:00,UTC,"
     assert all(r for r in rejects.get_column("raw").to_list())

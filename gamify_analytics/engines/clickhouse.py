@@ -17,6 +17,8 @@ from gamify_analytics.engines.base import Engine, StoreError, to_arrow
 
 # Settings every statement runs with: exact decimals, no silent casts of unknown zones.
 _SETTINGS = {"join_use_nulls": 0}
+# A backfill batch may span years of monthly partitions; that is normal input, not an error.
+_INSERT_SETTINGS = {"max_partitions_per_insert_block": 0}
 
 
 class ClickHouseEngine(Engine):
@@ -58,7 +60,7 @@ class ClickHouseEngine(Engine):
     def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
         data = to_arrow(frame)
         if data.num_rows:
-            self.client.insert_arrow(f"{self.database}.{table}", data)
+            self.client.insert_arrow(f"{self.database}.{table}", data, settings=_INSERT_SETTINGS)
 
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
