@@ -59,7 +59,11 @@ triggers = [
   { achievement = "lessons_100", points = 500 },
   { streak = "daily_lessons", length = 7, points = 100 },
 ]
-levels = [{ key = "bronze", points = 0 }, { key = "silver", points = 1000 }, { key = "gold", points = 5000 }]
+levels = [
+  { key = "bronze", points = 0 },
+  { key = "silver", points = 1000 },
+  { key = "gold", points = 5000 },
+]
 
 [[leaderboards]]
 key = "daily_xp"
