@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 BATCH_ROWS = 500_000
@@ -215,22 +217,24 @@ def _parquet(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[p
 
 
 def _attribute_list(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    """Attribute columns → one list<struct<key, value>> per row (non-empty values only), built
+    from offsets in row-major order: one vectorised pass, whatever the column count."""
     n = frame.height
     if not columns:
-        return (
-            pl.Series("attributes", [[]] * n, dtype=ATTRS)
-            if n
-            else pl.Series("attributes", [], dtype=ATTRS)
-        )
-    structs = [
-        pl.when(pl.col(c).is_not_null() & (pl.col(c).cast(pl.String) != "")).then(
-            pl.struct(key=pl.lit(c.removeprefix(ATTR_PREFIX)), value=pl.col(c).cast(pl.String))
-        )
-        for c in columns
-    ]
-    return frame.select(pl.concat_list(structs).list.drop_nulls().alias("attributes")).get_column(
-        "attributes"
+        return pl.Series("attributes", [[] for _ in range(n)], dtype=ATTRS)
+    vals = [frame.get_column(c).cast(pl.String) for c in columns]
+    mask = np.column_stack(
+        [(v.is_not_null() & (v != "")).fill_null(False).to_numpy() for v in vals]
     )
+    rows, cols = np.nonzero(mask)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(mask.sum(axis=1), out=offsets[1:])
+    names = np.array([c.removeprefix(ATTR_PREFIX) for c in columns], dtype=object)
+    flat = pl.concat(vals).gather(pl.Series(cols * n + rows, dtype=pl.UInt64)).to_arrow()
+    entries = pa.StructArray.from_arrays(
+        [pa.array(names[cols], pa.string()), flat.cast(pa.string())], ["key", "value"]
+    )
+    return pl.Series("attributes", pa.ListArray.from_arrays(pa.array(offsets), entries))
 
 
 def raw_json(fields: tuple[str, ...]) -> pl.Expr:

@@ -44,7 +44,7 @@ def value_micro(col: pl.Series) -> tuple[pl.Series, pl.Series]:
         frame = pl.DataFrame({"m": micro.fill_null(MICRO), "b": bad})
         return frame.get_column("m"), frame.select(reason.otherwise(None)).to_series()
     if col.dtype.is_float():
-        text = col.cast(pl.String)
+        return _float_micro(col)
     elif col.dtype == pl.String:
         text = col
     else:
@@ -94,6 +94,36 @@ def value_micro(col: pl.Series) -> tuple[pl.Series, pl.Series]:
         .get_column("r")
     )
     assert micro.len() == n
+    return micro, reason
+
+
+def _float_micro(col: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Floats mean their shortest decimal form. Below 2^33 at most one 6-digit decimal rounds
+    to a given float, so when round(x * 10^6) / 10^6 gives x back, that is the value; other
+    floats (more digits, huge, NaN) take the exact text path."""
+    x = col.cast(pl.Float64)
+    r = (x * MICRO).round(0)
+    exact = (x.abs() < 2.0**33) & ((r / MICRO) == x)
+    micro = r.cast(pl.Int64, strict=False).set(~exact.fill_null(False), None)
+    slow = ~exact.fill_null(False) & col.is_not_null()
+    if slow.any():
+        idx = slow.arg_true()
+        texts = [repr(v) for v in x.gather(idx).to_list()]
+        micro = micro.scatter(idx, pl.Series([_exact_micro(t) for t in texts], dtype=pl.Int64))
+    micro = micro.set(col.is_null(), MICRO) if col.null_count() else micro
+    reason = (
+        pl.DataFrame({"m": micro, "x": x})
+        .select(
+            pl.when(pl.col("m").is_null())
+            .then(
+                pl.when(pl.col("x").is_nan() | pl.col("x").is_infinite())
+                .then(pl.lit("value: not finite"))
+                .otherwise(pl.lit("value: not a number within |value| < 10^12"))
+            )
+            .alias("r")
+        )
+        .get_column("r")
+    )
     return micro, reason
 
 
