@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+import polars as pl
 
 from gamify_analytics import tz
 from gamify_analytics.engines import Engine
@@ -51,3 +54,15 @@ def load_tz_offsets(engine: Engine) -> bool:
     engine.insert("tz_offsets", tz.offsets_frame())
     engine.execute("admin/set_meta", {"key": "tzdata_version", "value": tz.TZDATA_VERSION})
     return True
+
+
+def ensure_zone_days(engine: Engine, zones: Iterable[str]) -> None:
+    """Make sure `tz_days` covers `zones` (it holds only zones that events use)."""
+    known = engine.zones_with_days
+    if known is None:
+        known = set(engine.query("admin/tz_days_zones").get_column("tz").to_list())
+        engine.zones_with_days = known
+    missing = sorted(set(zones) - known)
+    if missing:
+        engine.insert("tz_days", pl.concat([tz.day_starts(z) for z in missing]))
+        known.update(missing)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import importlib.resources
 import struct
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import polars as pl
 import tzdata
 
@@ -137,4 +138,33 @@ def local_dates(frame: pl.DataFrame, ts_ms: str = "ts_ms", tz: str = "tz") -> pl
         joined.sort("_i")
         .select(local.cast(pl.Int32).cast(pl.Date).alias("local_date"))
         .get_column("local_date")
+    )
+
+
+DAYS_FROM = datetime(1999, 12, 1, tzinfo=UTC).date()
+DAYS_TO = datetime(2044, 12, 1, tzinfo=UTC).date()
+
+
+@cache
+def day_starts(name: str) -> pl.DataFrame:
+    """Per local date of the zone: the first instant whose local date is ≥ that date (ms), and
+    the ordinal of the date among the dates that exist in the zone (a skipped date has the same
+    start as the next one and shares its predecessor's ordinal)."""
+    rows = transitions(name)
+    u = np.array([t * 1000 for t, _ in rows] + [2**62], dtype=np.int64)
+    o = np.array([off * 1000 for _, off in rows], dtype=np.int64)
+    first = (DAYS_FROM - date(1970, 1, 1)).days
+    days = np.arange(first, (DAYS_TO - date(1970, 1, 1)).days + 2, dtype=np.int64)
+    local_midnight = days * 86_400_000
+    cand = np.maximum(u[None, :-1], local_midnight[:, None] - o[None, :])
+    cand = np.where(cand < u[None, 1:], cand, np.iinfo(np.int64).max)
+    start = cand.min(axis=1)
+    exists = start[:-1] < start[1:]
+    return pl.DataFrame(
+        {
+            "tz": pl.Series([name] * (len(days) - 1), dtype=pl.String),
+            "day": pl.Series(days[:-1].astype(np.int32)).cast(pl.Date),
+            "start_ms": start[:-1],
+            "ordinal": np.cumsum(exists).astype(np.int32),
+        }
     )

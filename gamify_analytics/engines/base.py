@@ -50,6 +50,8 @@ class Engine(ABC):
         self.dsn = dsn
         self.database = check_identifier(database, "database")
         self.cluster = check_identifier(cluster, "cluster") if cluster else None
+        #: Zones already in `tz_days` (loaded on first use by schema.ensure_zone_days).
+        self.zones_with_days: set[str] | None = None
 
     # --- templates -------------------------------------------------------------------------
     @abstractmethod

@@ -19,6 +19,7 @@ from gamify_analytics.ingest.readers import (
     USER_FIELDS,
     read_batches,
 )
+from gamify_analytics.schema import ensure_zone_days
 
 KEY = ("user_id", "metric", "event_id")
 Progress = Callable[[str, int], None]
@@ -89,6 +90,7 @@ def ingest(
                 fields=EVENT_FIELDS,
             )
             new = _new_events(engine, good)
+            ensure_zone_days(engine, new.get_column("tz").unique().to_list())
             engine.insert_events(new)
             engine.insert_rejects(bad)
             summary.accepted += new.height

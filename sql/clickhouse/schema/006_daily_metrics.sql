@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS {{ m.local('daily_metrics') }}{{ m.on_cluster() }}
     value_sum SimpleAggregateFunction(sum, Decimal(38, 6)),
     events SimpleAggregateFunction(sum, UInt64),
     first_ts SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
-    last_ts SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
-    last_tz AggregateFunction(argMax, String, Tuple(DateTime64(3, 'UTC'), String))
+    -- (ts, event_id, tz) of the latest event: a period's zone is its latest event's (§4)
+    last SimpleAggregateFunction(max, Tuple(DateTime64(3, 'UTC'), String, String))
 )
 ENGINE = {{ m.engine('AggregatingMergeTree', 'daily_metrics') }}
 PARTITION BY toYYYYMM(local_date)

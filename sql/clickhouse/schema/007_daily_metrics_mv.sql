@@ -8,7 +8,6 @@ AS SELECT
     sum(toDecimal128(value, 6)) AS value_sum,
     count() AS events,
     min(ts) AS first_ts,
-    max(ts) AS last_ts,
-    argMaxState(toString(tz), (ts, event_id)) AS last_tz
+    max((ts, event_id, toString(tz))) AS last
 FROM {{ m.local('events') }}
 GROUP BY user_id, metric, local_date

@@ -7,8 +7,8 @@ SELECT
     sum(value_sum) AS value_sum,
     sum(events) AS events,
     min(first_ts) AS first_ts,
-    max(last_ts) AS last_ts,
-    argMaxMerge(last_tz) AS last_tz
+    max(last).1 AS last_ts,
+    max(last).3 AS last_tz
 FROM {{ db }}.daily_metrics
 GROUP BY user_id, metric, local_date
 {% else %}
