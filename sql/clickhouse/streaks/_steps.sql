@@ -1,0 +1,65 @@
+{#- CTEs shared by streaks/state and streaks/history: every qualifying period of every user
+    with the number k of periods missed since the previous one (-1 for the first). -#}
+{% import 'streaks/_macros.sql' as s with context %}
+days AS (
+    SELECT user_id, metric, local_date, sum(value_sum) AS v, min(first_ts) AS first_ts, max(last) AS last
+    FROM {{ db }}.daily_metrics
+    {% if filter_users %}WHERE user_id IN {{ p('users', 'Array(String)') }}{% endif %}
+    GROUP BY user_id, metric, local_date
+    HAVING first_ts <= {{ s.as_of() }}
+),
+inputs AS (
+    SELECT user_id, metric, local_date, v, last FROM days WHERE last.1 <= {{ s.as_of() }}
+    UNION ALL
+    -- days that straddle as_of: only their events up to as_of count (a local day spans < 27 h)
+    SELECT user_id, metric, local_date, sum(toDecimal128(value, 6)) AS v, max((ts, event_id, toString(tz))) AS last
+    FROM {{ db }}.events
+    WHERE ts <= {{ s.as_of() }} AND ts > {{ s.as_of() }} - INTERVAL 3 DAY
+      AND (user_id, metric, local_date) IN (SELECT user_id, metric, local_date FROM days WHERE last.1 > {{ s.as_of() }})
+    GROUP BY user_id, metric, local_date
+),
+periods AS (
+    SELECT
+        user_id,
+        {{ s.key('local_date') }} AS pkey,
+        max(last).3 AS zone,
+        {% for c in conditions %}
+        sumIf(v, metric = {{ p(c.metric_param, 'String') }}) >= {{ p(c.threshold_param, 'Decimal(38, 6)') }} AS ok{{ loop.index0 }},
+        {% endfor %}
+        {% for c in conditions %}ok{{ loop.index0 }}{% if not loop.last %} {{ 'AND' if mode == 'all' else 'OR' }} {% endif %}{% endfor %} AS qualifies
+    FROM inputs
+    GROUP BY user_id, pkey
+),
+qualifying AS (
+    SELECT q.user_id AS user_id, q.pkey AS pkey, q.zone AS zone, b.start_ms AS start_ms, e.start_ms AS end_ms,
+           {{ s.ord('q.pkey', 'b.ordinal') }} AS ord
+    FROM (SELECT user_id, pkey, zone FROM periods WHERE qualifies) AS q
+    INNER JOIN {{ db }}.tz_days AS b ON b.tz = q.zone AND b.day = q.pkey
+    INNER JOIN {{ db }}.tz_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
+),
+ordered AS (
+    SELECT *,
+        row_number() OVER w AS rn,
+        lagInFrame(zone) OVER w AS prev_zone,
+        lagInFrame(ord) OVER w AS prev_ord
+    FROM qualifying
+    WINDOW w AS (PARTITION BY user_id ORDER BY start_ms, pkey ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+-- after a change of zone: the period containing this start in the previous period's zone
+moved AS (
+    SELECT m.user_id AS user_id, m.pkey AS pkey, {{ s.ord('m.c_key', 'd.ordinal') }} AS c_ord
+    FROM (
+        SELECT o.user_id AS user_id, o.pkey AS pkey, o.prev_zone AS prev_zone,
+               {{ s.key(s.day_of('o.start_ms', 'z.offset_s')) }} AS c_key
+        FROM (SELECT user_id, pkey, prev_zone, start_ms FROM ordered WHERE rn > 1 AND prev_zone != zone) AS o
+        ASOF LEFT JOIN {{ db }}.tz_offsets AS z ON z.tz = o.prev_zone AND z.from_ms <= o.start_ms
+    ) AS m
+    {% if frequency == 'daily' %}INNER JOIN {{ db }}.tz_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
+),
+steps AS (
+    SELECT o.user_id AS user_id, o.pkey AS pkey, o.zone AS zone, o.start_ms AS start_ms, o.end_ms AS end_ms,
+           o.ord AS ord,
+           toInt64(if(o.rn = 1, -1, greatest(0, if(o.prev_zone = o.zone, o.ord, m.c_ord) - o.prev_ord - 1))) AS k
+    FROM ordered AS o
+    LEFT JOIN moved AS m ON m.user_id = o.user_id AND m.pkey = o.pkey
+)

@@ -1,0 +1,1 @@
+"""Small, obviously-correct pure-Python references the engines are tested against."""
