@@ -275,6 +275,8 @@ def _streak(path: str, i: int, raw: Any, metrics) -> Streak:
         fz.non_negative("earn_every", int, 0),
         fz.non_negative("earn_amount", int, 1),
     )
+    if freezes.initial > freezes.max:
+        fz.fail("initial", f"{freezes.initial} exceeds max ({freezes.max}): the balance never does")
     return Streak(
         e.key(),
         e.get("frequency", str, choices=FREQUENCIES),

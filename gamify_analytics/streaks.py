@@ -48,8 +48,10 @@ def find(config: Config, key: str) -> Streak:
     for s in config.streaks:
         if s.key == key:
             return s
-    raise ConfigError(f"{config.path}: no streak {key!r} (known: "
-                      f"{', '.join(s.key for s in config.streaks) or 'none'})")
+    raise ConfigError(
+        f"{config.path}: no streak {key!r} (known: "
+        f"{', '.join(s.key for s in config.streaks) or 'none'})"
+    )
 
 
 def _bind(streak: Streak, as_of: datetime, users: list[str] | None) -> tuple[dict, dict]:
