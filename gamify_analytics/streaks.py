@@ -7,8 +7,11 @@ values as parameters and shapes the results.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +31,9 @@ STATE_SCHEMA = {
     "status": pl.String,
     "expires_at": pl.Datetime("ms", "UTC"),
 }
+#: Rows ingested this long before the previous run's watermark are looked at again: an insert
+#: in flight when the watermark was read may commit with an earlier `ingested_at`.
+INFLIGHT_MARGIN = timedelta(minutes=10)
 HISTORY_SCHEMA = {
     "user_id": pl.String,
     "streak": pl.String,
@@ -54,7 +60,9 @@ def find(config: Config, key: str) -> Streak:
     )
 
 
-def _bind(streak: Streak, as_of: datetime, users: list[str] | None) -> tuple[dict, dict]:
+def _bind(
+    streak: Streak, as_of: datetime, users: list[str] | None, changed_only: bool = False
+) -> tuple[dict, dict]:
     as_of = as_of.astimezone(UTC)
     params: dict[str, Any] = {
         "streak": streak.key,
@@ -77,6 +85,7 @@ def _bind(streak: Streak, as_of: datetime, users: list[str] | None) -> tuple[dic
         "mode": streak.mode,
         "conditions": conditions,
         "filter_users": users is not None,
+        "changed_only": changed_only,
     }
     return params, ctx
 
@@ -105,6 +114,69 @@ def history(
     params, ctx = _bind(find(config, streak_key), as_of or datetime.now(UTC), users)
     frame = engine.query("streaks/history", params, **ctx)
     return _shape(frame, HISTORY_SCHEMA).sort("user_id", "period")
+
+
+def stored(
+    engine: Engine,
+    config: Config,
+    streak_key: str,
+    as_of: datetime | None = None,
+    users: list[str] | None = None,
+) -> pl.DataFrame:
+    """§5 outputs judged as of `as_of` from the chains the streaks job stored (the read path of
+    dashboards and leaderboards: no event is scanned)."""
+    params, ctx = _bind(find(config, streak_key), as_of or datetime.now(UTC), users)
+    return _shape(engine.query("streaks/stored", params, **ctx), STATE_SCHEMA)
+
+
+def fingerprint(streak: Streak) -> str:
+    """Identifies a streak's rules: stored chains computed under other rules are recomputed."""
+    return hashlib.sha256(repr(streak).encode()).hexdigest()[:16]
+
+
+def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
+    """The `streaks` job (§9): store every streak's chains as of `as_of`.
+
+    Incremental by default: only users with events ingested since the previous run (minus a
+    safety margin for inserts in flight), or whose events fell due since its as-of, are
+    recomputed; a first run, a changed streak definition, an as-of earlier than the previous
+    one, or `full` recomputes everyone. Either way the stored rows equal a full recompute's.
+    """
+    as_of = as_of.astimezone(UTC)
+    rows = 0
+    for streak in config.streaks:
+        meta_key = f"streaks_job:{streak.key}"
+        previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null")
+        watermark = engine.scalar("streaks/ingest_watermark") or datetime(2000, 1, 1, tzinfo=UTC)
+        incremental = (
+            not full
+            and previous is not None
+            and previous["fingerprint"] == fingerprint(streak)
+            and datetime.fromisoformat(previous["as_of"]) <= as_of
+        )
+        params, ctx = _bind(streak, as_of, None, changed_only=incremental)
+        params["version"] = time.time_ns()
+        if incremental:
+            since = datetime.fromisoformat(previous["watermark"]) - INFLIGHT_MARGIN
+            params["since"] = since.astimezone(UTC).replace(tzinfo=None)
+            params["previous_as_of"] = (
+                datetime.fromisoformat(previous["as_of"]).astimezone(UTC).replace(tzinfo=None)
+            )
+        else:
+            engine.execute("streaks/clear_chains", {"streak": streak.key})
+        engine.execute("streaks/upsert_chains", params, **ctx)
+        rows += engine.scalar("streaks/count_chains", {"streak": streak.key}) or 0
+        state = {
+            "fingerprint": fingerprint(streak),
+            "as_of": as_of.isoformat(),
+            "watermark": _aware(watermark).isoformat(),
+        }
+        engine.execute("admin/set_meta", {"key": meta_key, "value": json.dumps(state)})
+    return rows
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _shape(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -93,4 +94,5 @@ class DuckDBEngine(Engine):
 
 def _used(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """DuckDB rejects named parameters that the statement does not use."""
-    return {k: v for k, v in params.items() if f"${k}" in sql}
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
+    return {k: v for k, v in params.items() if k in used}

@@ -5,6 +5,15 @@ days AS (
     SELECT user_id, metric, local_date, sum(value_sum) AS v, min(first_ts) AS first_ts, max(last) AS last
     FROM {{ db }}.daily_metrics
     {% if filter_users %}WHERE user_id IN {{ p('users', 'Array(String)') }}{% endif %}
+    {% if changed_only %}
+    -- the streaks job: only users with events ingested since its last run, or whose events
+    -- became due (ts between the last run's as_of and this one's)
+    WHERE user_id IN (
+        SELECT DISTINCT user_id FROM {{ db }}.events
+        WHERE ingested_at > {{ p('since', "DateTime64(3, 'UTC')") }}
+           OR (ts > {{ p('previous_as_of', "DateTime64(3, 'UTC')") }} AND ts <= {{ s.as_of() }})
+    )
+    {% endif %}
     GROUP BY user_id, metric, local_date
     HAVING first_ts <= {{ s.as_of() }}
 ),

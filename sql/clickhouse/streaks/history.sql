@@ -3,16 +3,17 @@
 {% set with_history = true %}
 WITH
 {% include 'streaks/_steps.sql' %},
-{% include 'streaks/_judged.sql' %},
+{% include 'streaks/_chains.sql' %},
+{% include 'streaks/_judge.sql' %},
 -- frozen periods: the n periods that follow period `i` (0 = as of T after the last one)
 frozen AS (
     SELECT user_id, prev.2 AS prev_key, prev.4 AS prev_zone, prev.6 AS prev_ord, n, length
     FROM (
-        SELECT user_id, a[i - 1] AS prev, st.6[i] AS n, st.5[i - 1] AS length
+        SELECT user_id, a[i - 1] AS prev, used[i] AS n, lens[i - 1] AS length
         FROM judged ARRAY JOIN arrayEnumerate(a) AS i
-        WHERE i > 1 AND st.6[i] > 0
+        WHERE i > 1 AND used[i] > 0
         UNION ALL
-        SELECT user_id, a[-1] AS prev, k_t AS n, st.1 AS length FROM judged WHERE alive AND k_t > 0
+        SELECT user_id, a[-1] AS prev, k_t AS n, length FROM judged WHERE alive AND k_t > 0
     )
 ),
 frozen_keys AS (
@@ -27,8 +28,9 @@ frozen_keys AS (
 )
 SELECT user_id, {{ p('streak', 'String') }} AS streak, period, qualified, used_freeze, length
 FROM (
-    SELECT user_id, a[i].2 AS period, true AS qualified, false AS used_freeze, st.5[i] AS length
-    FROM judged ARRAY JOIN arrayEnumerate(a) AS i
+    SELECT user_id, a[i].2 AS period, true AS qualified, false AS used_freeze, lens[i] AS length
+    FROM chains ARRAY JOIN arrayEnumerate(a) AS i
+    WHERE has_chain
     UNION ALL
     SELECT user_id, period, false AS qualified, true AS used_freeze, length FROM frozen_keys
 )

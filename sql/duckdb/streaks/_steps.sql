@@ -6,6 +6,13 @@ days AS (
     FROM daily_metrics
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND list_contains($users, user_id){% endif %}
+    {% if changed_only %}
+    AND user_id IN (
+        SELECT DISTINCT user_id FROM events
+        WHERE ingested_at > CAST($since AS TIMESTAMP)
+           OR (ts > CAST($previous_as_of AS TIMESTAMP) AND ts <= {{ s.as_of() }})
+    )
+    {% endif %}
 ),
 inputs AS (
     SELECT user_id, metric, local_date, v, last FROM days WHERE last.t <= {{ s.as_of() }}

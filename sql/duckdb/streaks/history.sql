@@ -3,16 +3,17 @@
 {% set with_history = true %}
 WITH
 {% include 'streaks/_steps.sql' %},
-{% include 'streaks/_judged.sql' %},
+{% include 'streaks/_chains.sql' %},
+{% include 'streaks/_judge.sql' %},
 -- frozen periods: the n periods that follow a period (the last one as of T)
 frozen AS (
     SELECT user_id, prev.pkey AS prev_key, prev.zone AS prev_zone, prev.ord AS prev_ord, n, length
     FROM (
-        SELECT user_id, a[i - 1] AS prev, st.used[i] AS n, st.lens[i - 1] AS length
+        SELECT user_id, a[i - 1] AS prev, used[i] AS n, lens[i - 1] AS length
         FROM (SELECT *, unnest(range(1, len(a) + 1)) AS i FROM judged)
-        WHERE i > 1 AND st.used[i] > 0
+        WHERE i > 1 AND used[i] > 0
         UNION ALL
-        SELECT user_id, a[-1] AS prev, k_t AS n, st.len AS length FROM judged WHERE alive AND k_t > 0
+        SELECT user_id, a[-1] AS prev, k_t AS n, length FROM judged WHERE alive AND k_t > 0
     )
 ),
 frozen_keys AS (
@@ -27,8 +28,8 @@ frozen_keys AS (
 )
 SELECT user_id, $streak AS streak, period, qualified, used_freeze, length
 FROM (
-    SELECT user_id, a[i].pkey AS period, true AS qualified, false AS used_freeze, st.lens[i] AS length
-    FROM (SELECT *, unnest(range(1, len(a) + 1)) AS i FROM judged)
+    SELECT user_id, a[i].pkey AS period, true AS qualified, false AS used_freeze, lens[i] AS length
+    FROM (SELECT *, unnest(range(1, len(a) + 1)) AS i FROM chains WHERE has_chain)
     UNION ALL
     SELECT user_id, period, false, true, length FROM frozen_keys
 )

@@ -1,4 +1,4 @@
-{#- DuckDB twin of sql/clickhouse/streaks/_judged.sql. -#}
+{#- DuckDB twin of sql/clickhouse/streaks/_chains.sql: the chain folded with list_reduce. -#}
 {% import 'streaks/_macros.sql' as s with context %}
 arrays AS (
     SELECT user_id,
@@ -10,6 +10,7 @@ arrays AS (
 folded AS (
     SELECT
         user_id,
+        a,
         list_reduce(
             list_transform(a, lambda x, i: struct_pack(k := x.k, i := CAST(i AS BIGINT))),
             lambda acc, x: struct_pack(
@@ -23,22 +24,25 @@ folded AS (
             ),
             struct_pack(len := CAST(0 AS BIGINT), longest := CAST(0 AS BIGINT), bal := CAST(0 AS BIGINT), st := CAST(0 AS BIGINT){% if with_history %},
                         lens := CAST([] AS BIGINT[]), used := CAST([] AS BIGINT[]){% endif %})
-        ) AS st,
-        a,
-        {{ s.as_of_ms() }} AS t_ms
+        ) AS st
     FROM arrays
 ),
-current AS (
-    SELECT f.user_id, f.st, f.a, f.a[f.st.st].pkey AS started, f.a[-1].pkey AS last_key, f.a[-1].zone AS last_zone,
-           f.a[-1].end_ms AS last_end, f.a[-1].ord AS last_ord, f.t_ms,
-           {{ s.key(s.day_of('f.t_ms', 'z.offset_s')) }} AS ct_key
-    FROM folded AS f
-    ASOF LEFT JOIN tz_offsets AS z ON z.tz = f.a[-1].zone AND f.t_ms >= z.from_ms
-),
-judged AS (
-    SELECT c.*,
-           greatest(0, {{ s.ord('c.ct_key', 'd.ordinal') }} - c.last_ord - 1) AS k_t,
-           greatest(0, {{ s.ord('c.ct_key', 'd.ordinal') }} - c.last_ord - 1) <= c.st.bal AS alive
-    FROM current AS c
-    {% if frequency == 'daily' %}JOIN tz_days AS d ON d.tz = c.last_zone AND d.day = c.ct_key{% endif %}
+chains AS (
+    SELECT
+        u.user_id,
+        f.user_id IS NOT NULL AS has_chain,
+        f.st.len AS length,
+        f.st.longest AS longest,
+        f.st.bal AS balance,
+        f.a[f.st.st].pkey AS started,
+        f.a[-1].pkey AS last_period,
+        f.a[-1].zone AS last_zone,
+        f.a[-1].end_ms AS last_end_ms,
+        f.a[-1].ord AS last_ord{% if with_history %},
+        f.a AS a,
+        f.st.lens AS lens,
+        f.st.used AS used{% endif %}
+
+    FROM (SELECT DISTINCT user_id FROM periods) AS u
+    LEFT JOIN folded AS f ON f.user_id = u.user_id
 )

@@ -1,4 +1,4 @@
-{#- The chain folded per user and judged as of T (shared by state and history). With
+{#- The chain folded per user (docs/streaks.md), for every user with an event up to T. With
     `with_history`, the fold also keeps each step's length and frozen-period count. -#}
 {% import 'streaks/_macros.sql' as s with context %}
 arrays AS (
@@ -9,6 +9,7 @@ arrays AS (
 folded AS (
     SELECT
         user_id,
+        a,
         arrayFold(
             (acc, k, i) -> (
                 {{ s.step_length('acc', 'k') }},
@@ -21,25 +22,25 @@ folded AS (
             ),
             arrayMap(x -> x.3, a), arrayEnumerate(a),
             (toInt64(0), toInt64(0), toInt64(0), toUInt32(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %})
-        ) AS st,
-        a,
-        a[st.4].2 AS started,
-        a[-1].2 AS last_key,
-        a[-1].4 AS last_zone,
-        a[-1].5 AS last_end,
-        a[-1].6 AS last_ord,
-        {{ s.as_of_ms() }} AS t_ms
+        ) AS st
     FROM arrays
 ),
-current AS (
-    SELECT f.*, {{ s.key(s.day_of('f.t_ms', 'z.offset_s')) }} AS ct_key
-    FROM folded AS f
-    ASOF LEFT JOIN {{ db }}.tz_offsets AS z ON z.tz = f.last_zone AND z.from_ms <= f.t_ms
-),
-judged AS (
-    SELECT c.*,
-           greatest(0, {{ s.ord('c.ct_key', 'd.ordinal') }} - c.last_ord - 1) AS k_t,
-           k_t <= c.st.3 AS alive
-    FROM current AS c
-    {% if frequency == 'daily' %}INNER JOIN {{ db }}.tz_days AS d ON d.tz = c.last_zone AND d.day = c.ct_key{% endif %}
+chains AS (
+    SELECT
+        u.user_id AS user_id,
+        f.user_id != '' AS has_chain,
+        f.st.1 AS length,
+        f.st.2 AS longest,
+        f.st.3 AS balance,
+        f.a[f.st.4].2 AS started,
+        f.a[-1].2 AS last_period,
+        f.a[-1].4 AS last_zone,
+        f.a[-1].5 AS last_end_ms,
+        f.a[-1].6 AS last_ord{% if with_history %},
+        f.a AS a,
+        f.st.5 AS lens,
+        f.st.6 AS used{% endif %}
+
+    FROM (SELECT DISTINCT user_id FROM periods) AS u
+    LEFT JOIN folded AS f ON f.user_id = u.user_id
 )

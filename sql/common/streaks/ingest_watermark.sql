@@ -1,0 +1,1 @@
+SELECT max(ingested_at) AS watermark FROM {{ db }}.events

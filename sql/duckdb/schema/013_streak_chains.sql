@@ -1,0 +1,16 @@
+CREATE TABLE IF NOT EXISTS streak_chains
+(
+    streak VARCHAR NOT NULL,
+    user_id VARCHAR NOT NULL,
+    has_chain BOOLEAN NOT NULL,
+    length BIGINT,
+    longest BIGINT,
+    balance BIGINT,
+    started DATE,
+    last_period DATE,
+    last_zone VARCHAR,
+    last_end_ms BIGINT,
+    last_ord BIGINT,
+    version UBIGINT NOT NULL,
+    PRIMARY KEY (streak, user_id)
+)
