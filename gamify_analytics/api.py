@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from gamify_analytics import config as config_mod
+from gamify_analytics import jobs as jobs_mod
 from gamify_analytics import schema
+from gamify_analytics import streaks as streaks_mod
 from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine, connect, resolve_dsn
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
@@ -67,6 +70,35 @@ class Gamify:
         return ingest(
             self.engine, self.config, files, users=users, now_ms=now_ms, progress=progress
         )
+
+    def run(
+        self, jobs: list[str] | None = None, *, as_of: datetime | None = None, full: bool = False
+    ) -> list[dict]:
+        """Run jobs (all by default) in dependency order (§9)."""
+        self.init()
+        return jobs_mod.run(self.engine, self.config, jobs, as_of=as_of, full=full)
+
+    def streaks(
+        self,
+        streak: str | None = None,
+        *,
+        user: str | None = None,
+        as_of: datetime | None = None,
+    ) -> pl.DataFrame:
+        """§5 outputs, computed from the events as of `as_of` (default now)."""
+        keys = [streak] if streak else [s.key for s in self.config.streaks]
+        users = [user] if user else None
+        frames = [streaks_mod.compute(self.engine, self.config, k, as_of, users) for k in keys]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=streaks_mod.STATE_SCHEMA)
+
+    def streak_history(
+        self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
+    ) -> pl.DataFrame:
+        """§5 period history (qualifying and frozen periods)."""
+        keys = [streak] if streak else [s.key for s in self.config.streaks]
+        users = [user] if user else None
+        frames = [streaks_mod.history(self.engine, self.config, k, as_of, users) for k in keys]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=streaks_mod.HISTORY_SCHEMA)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         return self.engine.query("read/rejects", {"limit": limit})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -47,13 +48,12 @@ def run() -> None:
         sys.exit(1)
     except typer.Abort:
         sys.exit(130)
-    except Exception as e:  # click usage errors carry their own exit codes
-        import click
-
-        if isinstance(e, click.ClickException):
+    except Exception as e:
+        # usage errors and exits of typer's bundled click carry their own exit codes
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Exit):
+        if type(e).__name__ == "Exit" and hasattr(e, "exit_code"):
             sys.exit(e.exit_code)
         err.print(f"gamify: error: {type(e).__name__}: {e}", markup=False, highlight=False)
         sys.exit(1)
@@ -78,6 +78,53 @@ def ingest(
         task = progress.add_task("ingest", total=None)
         summary = g.ingest(files, users, progress=lambda _f, n: progress.advance(task, n))
     emit(summary.as_dict(), fmt, title="ingest")
+
+
+def _as_of(value: str | None) -> datetime | None:
+    """`--as-of`: ISO-8601 with an offset (a local time without one is ambiguous)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not ISO-8601", param_hint="--as-of") from None
+    if parsed.tzinfo is None:
+        raise typer.BadParameter(
+            f"{value!r} has no UTC offset (add Z or +HH:MM)", param_hint="--as-of"
+        )
+    return parsed
+
+
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="ISO-8601 instant with offset.")]
+
+
+@app.command("run")
+def run_jobs(
+    jobs: Annotated[list[str] | None, typer.Argument(help="Jobs to run (default: all).")] = None,
+    as_of: AsOfOpt = None,
+    full: Annotated[bool, typer.Option(help="Recompute from scratch.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run jobs in dependency order (§9)."""
+    with _gamify() as g:
+        emit(g.run(jobs, as_of=_as_of(as_of), full=full), fmt, title="jobs")
+
+
+@app.command("streaks")
+def streaks_cmd(
+    user: Annotated[str | None, typer.Option("--user", help="One user.")] = None,
+    streak: Annotated[str | None, typer.Option("--streak", help="One streak key.")] = None,
+    as_of: AsOfOpt = None,
+    history: Annotated[bool, typer.Option(help="Per-period history instead.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Streak state per user: length, longest, started, last period, freezes, status, expiry."""
+    with _gamify() as g:
+        g.init()
+        if history:
+            emit(g.streak_history(streak, user=user, as_of=_as_of(as_of)), fmt, title="history")
+        else:
+            emit(g.streaks(streak, user=user, as_of=_as_of(as_of)), fmt, title="streaks")
 
 
 @app.command()
@@ -129,15 +176,27 @@ def bench(
 @app.command()
 def demo(fmt: FormatOpt = Format.table) -> None:
     """End to end on the embedded default store, from nothing."""
-    from gamify_analytics.demo import demo_files
+    from gamify_analytics.demo import demo_files, load_demo_config
 
     err.print("generating demo data (2,000 users, 60 days)…", highlight=False)
     events_path, users_path = demo_files()
-    with _gamify() as g:
+    with Gamify(load_demo_config(), _state.get("dsn")) as g:  # type: ignore[arg-type]
         summary = g.ingest([events_path], users_path)
+        jobs = g.run()
         err.print(f"store: {g.dsn}", highlight=False)
         stored = dict(g.counts().iter_rows())
-    emit({"store": g.dsn, "ingest": summary.as_dict(), "stored_rows": stored}, fmt, title="demo")
+        top = g.streaks().sort("length", "longest", descending=True).head(5)
+    emit(
+        {
+            "store": g.dsn,
+            "ingest": summary.as_dict(),
+            "jobs": jobs,
+            "stored_rows": stored,
+            "top_streaks": top.to_dicts(),
+        },
+        fmt,
+        title="demo",
+    )
 
 
 def _progress() -> Progress:

@@ -77,6 +77,15 @@ finalize_after_hours = 12
 DEMO_DIR = Path(".gamify") / "demo"
 
 
+def load_demo_config():
+    """The demo always runs on its own config: its data has the demo's metrics."""
+    import tomllib
+
+    from gamify_analytics.config import parse
+
+    return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
+
+
 def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
     """Generate (once) the demo's synthetic events and users."""
     from gamify_analytics.fixtures import generate, write
