@@ -31,6 +31,7 @@ STATE_SCHEMA = {
     "status": pl.String,
     "expires_at": pl.Datetime("ms", "UTC"),
 }
+PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31}
 #: Rows ingested this long before the previous run's watermark are looked at again: an insert
 #: in flight when the watermark was read may commit with an earlier `ingested_at`.
 INFLIGHT_MARGIN = timedelta(minutes=10)
@@ -72,6 +73,8 @@ def _bind(
         "max_freezes": streak.freezes.max,
         "earn_every": streak.freezes.earn_every,
         "earn_amount": streak.freezes.earn_amount,
+        # how far past the last period a lookup can reach: the expiry, max + 2 periods on
+        "lookahead_days": (streak.freezes.max + 3) * PERIOD_DAYS[streak.frequency],
     }
     conditions = []
     for i, c in enumerate(streak.conditions):

@@ -147,9 +147,9 @@ DAYS_TO = datetime(2044, 12, 1, tzinfo=UTC).date()
 
 @cache
 def day_starts(name: str) -> pl.DataFrame:
-    """Per local date of the zone: the first instant whose local date is ≥ that date (ms), and
-    the ordinal of the date among the dates that exist in the zone (a skipped date has the same
-    start as the next one and shares its predecessor's ordinal)."""
+    """Per local date of the zone: the first instant whose local date is ≥ that date (ms), the
+    ordinal of the date among the dates that exist in the zone (a skipped date has the same
+    start as the next one and shares its predecessor's ordinal), and whether it exists."""
     rows = transitions(name)
     u = np.array([t * 1000 for t, _ in rows] + [2**62], dtype=np.int64)
     o = np.array([off * 1000 for _, off in rows], dtype=np.int64)
@@ -166,5 +166,6 @@ def day_starts(name: str) -> pl.DataFrame:
             "day": pl.Series(days[:-1].astype(np.int32)).cast(pl.Date),
             "start_ms": start[:-1],
             "ordinal": np.cumsum(exists).astype(np.int32),
+            "exists": exists,
         }
     )

@@ -16,7 +16,7 @@ import pyarrow as pa
 from gamify_analytics.engines.base import Engine, StoreError, to_arrow
 
 # Settings every statement runs with: exact decimals, no silent casts of unknown zones.
-_SETTINGS = {"join_use_nulls": 0}
+_SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 # A backfill batch may span years of monthly partitions (normal input, not an error); the
 # dedup index and daily aggregates views are fed in parallel.
 _INSERT_SETTINGS = {"max_partitions_per_insert_block": 0, "parallel_view_processing": 1}

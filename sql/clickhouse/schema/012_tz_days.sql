@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS {{ m.local('tz_days', false) }}{{ m.on_cluster() }}
     tz LowCardinality(String),
     day Date,
     start_ms Int64,
-    ordinal Int32
+    ordinal Int32,
+    exists Bool
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'tz_days', '', false) }}
 ORDER BY (tz, day)

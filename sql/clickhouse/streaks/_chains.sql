@@ -25,7 +25,7 @@ folded AS (
         ) AS st
     FROM arrays
 ),
-chains AS (
+chains AS MATERIALIZED (
     SELECT
         u.user_id AS user_id,
         f.user_id != '' AS has_chain,

@@ -5,24 +5,21 @@ result AS (
     SELECT j.*, x.start_ms AS expires_ms
     FROM judged AS j
     {% if frequency == 'daily' %}
-    LEFT JOIN (
-        SELECT tz, ordinal, min(start_ms) AS start_ms FROM {{ db }}.tz_days
-        WHERE tz IN (SELECT last_zone FROM judged) GROUP BY tz, ordinal
-    ) AS x ON x.tz = j.last_zone AND x.ordinal = j.last_ord + j.balance + 2
+    LEFT JOIN (SELECT tz, ordinal, start_ms FROM zone_days WHERE exists) AS x
+        ON x.tz = j.last_zone AND x.ordinal = j.last_ord + j.balance + 2
     {% else %}
-    LEFT JOIN {{ db }}.tz_days AS x ON x.tz = j.last_zone AND x.day = {{ s.add('j.last_period', 'toInt32(j.balance + 2)') }}
+    LEFT JOIN zone_days AS x ON x.tz = j.last_zone AND x.day = {{ s.add('j.last_period', 'toInt32(j.balance + 2)') }}
     {% endif %}
 )
 SELECT
-    c.user_id AS user_id,
+    r.user_id AS user_id,
     {{ p('streak', 'String') }} AS streak,
-    toInt64(if(r.alive, r.length, 0)) AS length,
-    toInt64(if(c.has_chain, c.longest, 0)) AS longest,
-    if(r.alive, r.started, NULL) AS started,
-    if(c.has_chain, c.last_period, NULL) AS last_period,
-    toInt64(multiIf(NOT c.has_chain, least({{ p('initial', 'Int64') }}, {{ p('max_freezes', 'Int64') }}), r.alive, r.balance - r.k_t, 0)) AS freezes_left,
-    multiIf(NOT c.has_chain, 'none', NOT r.alive, 'broken', r.t_ms < r.last_end_ms, 'active', 'at_risk') AS status,
-    if(r.alive, fromUnixTimestamp64Milli(r.expires_ms, 'UTC'), NULL) AS expires_at
-FROM chains AS c
-LEFT JOIN result AS r ON r.user_id = c.user_id
+    toInt64(if(r.has_chain AND r.alive, r.length, 0)) AS length,
+    toInt64(if(r.has_chain, r.longest, 0)) AS longest,
+    if(r.has_chain AND r.alive, r.started, NULL) AS started,
+    if(r.has_chain, r.last_period, NULL) AS last_period,
+    toInt64(multiIf(NOT r.has_chain, least({{ p('initial', 'Int64') }}, {{ p('max_freezes', 'Int64') }}), r.alive, r.balance - r.k_t, 0)) AS freezes_left,
+    multiIf(NOT r.has_chain, 'none', NOT r.alive, 'broken', r.t_ms < r.last_end_ms, 'active', 'at_risk') AS status,
+    if(r.has_chain AND r.alive, fromUnixTimestamp64Milli(r.expires_ms, 'UTC'), NULL) AS expires_at
+FROM result AS r
 ORDER BY user_id

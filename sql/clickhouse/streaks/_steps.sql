@@ -1,7 +1,7 @@
 {#- CTEs shared by streaks/state and streaks/history: every qualifying period of every user
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
-days AS (
+days AS MATERIALIZED (
     SELECT user_id, metric, local_date, sum(value_sum) AS v, min(first_ts) AS first_ts, max(last) AS last
     FROM {{ db }}.daily_metrics
     {% if filter_users %}WHERE user_id IN {{ p('users', 'Array(String)') }}{% endif %}
@@ -27,7 +27,7 @@ inputs AS (
       AND (user_id, metric, local_date) IN (SELECT user_id, metric, local_date FROM days WHERE last.1 > {{ s.as_of() }})
     GROUP BY user_id, metric, local_date
 ),
-periods AS (
+periods AS MATERIALIZED (
     SELECT
         user_id,
         {{ s.key('local_date') }} AS pkey,
@@ -39,14 +39,20 @@ periods AS (
     FROM inputs
     GROUP BY user_id, pkey
 ),
+-- the days of tz_days this statement can touch: joins then hash a few thousand rows per zone
+zone_days AS MATERIALIZED (
+    SELECT tz, day, start_ms, ordinal, exists FROM {{ db }}.tz_days
+    WHERE day >= (SELECT min(pkey) FROM periods) - 7
+      AND day <= greatest((SELECT max(pkey) FROM periods), toDate({{ s.as_of() }})) + {{ p('lookahead_days', 'Int32') }}
+),
 qualifying AS (
     SELECT q.user_id AS user_id, q.pkey AS pkey, q.zone AS zone, b.start_ms AS start_ms, e.start_ms AS end_ms,
            {{ s.ord('q.pkey', 'b.ordinal') }} AS ord
     FROM (SELECT user_id, pkey, zone FROM periods WHERE qualifies) AS q
-    INNER JOIN {{ db }}.tz_days AS b ON b.tz = q.zone AND b.day = q.pkey
-    INNER JOIN {{ db }}.tz_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
+    INNER JOIN zone_days AS b ON b.tz = q.zone AND b.day = q.pkey
+    INNER JOIN zone_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
 ),
-ordered AS (
+ordered AS MATERIALIZED (
     SELECT *,
         row_number() OVER w AS rn,
         lagInFrame(zone) OVER w AS prev_zone,
@@ -63,7 +69,7 @@ moved AS (
         FROM (SELECT user_id, pkey, prev_zone, start_ms FROM ordered WHERE rn > 1 AND prev_zone != zone) AS o
         ASOF LEFT JOIN {{ db }}.tz_offsets AS z ON z.tz = o.prev_zone AND z.from_ms <= o.start_ms
     ) AS m
-    {% if frequency == 'daily' %}INNER JOIN {{ db }}.tz_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
+    {% if frequency == 'daily' %}INNER JOIN zone_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
 ),
 steps AS (
     SELECT o.user_id AS user_id, o.pkey AS pkey, o.zone AS zone, o.start_ms AS start_ms, o.end_ms AS end_ms,

@@ -11,19 +11,17 @@ frozen AS (
     FROM (
         SELECT user_id, a[i - 1] AS prev, used[i] AS n, lens[i - 1] AS length
         FROM judged ARRAY JOIN arrayEnumerate(a) AS i
-        WHERE i > 1 AND used[i] > 0
+        WHERE has_chain AND i > 1 AND used[i] > 0
         UNION ALL
-        SELECT user_id, a[-1] AS prev, k_t AS n, length FROM judged WHERE alive AND k_t > 0
+        SELECT user_id, a[-1] AS prev, k_t AS n, length FROM judged WHERE has_chain AND alive AND k_t > 0
     )
 ),
 frozen_keys AS (
     SELECT f.user_id AS user_id, {% if frequency == 'daily' %}d.day{% else %}{{ s.add('f.prev_key', 'toInt32(f.j)') }}{% endif %} AS period, f.length AS length
     FROM (SELECT *, arrayJoin(range(1, toUInt64(n) + 1)) AS j FROM frozen) AS f
     {% if frequency == 'daily' %}
-    INNER JOIN (
-        SELECT tz, ordinal, min(day) AS day FROM {{ db }}.tz_days
-        WHERE tz IN (SELECT prev_zone FROM frozen) GROUP BY tz, ordinal
-    ) AS d ON d.tz = f.prev_zone AND d.ordinal = f.prev_ord + f.j
+    INNER JOIN (SELECT tz, ordinal, day FROM zone_days WHERE exists) AS d
+        ON d.tz = f.prev_zone AND d.ordinal = f.prev_ord + f.j
     {% endif %}
 )
 SELECT user_id, {{ p('streak', 'String') }} AS streak, period, qualified, used_freeze, length

@@ -27,7 +27,7 @@ folded AS (
         ) AS st
     FROM arrays
 ),
-chains AS (
+chains AS MATERIALIZED (
     SELECT
         u.user_id,
         f.user_id IS NOT NULL AS has_chain,

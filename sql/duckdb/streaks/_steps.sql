@@ -1,6 +1,6 @@
 {#- DuckDB twin of sql/clickhouse/streaks/_steps.sql (daily_metrics holds one row per day). -#}
 {% import 'streaks/_macros.sql' as s with context %}
-days AS (
+days AS MATERIALIZED (
     SELECT user_id, metric, local_date, value_sum AS v, first_ts,
            struct_pack(t := last_ts, e := last_event_id, z := last_tz) AS last
     FROM daily_metrics
@@ -26,7 +26,7 @@ inputs AS (
     WHERE ev.ts <= {{ s.as_of() }} AND ev.ts > {{ s.as_of() }} - INTERVAL 3 DAY
     GROUP BY ev.user_id, ev.metric, ev.local_date
 ),
-periods AS (
+periods AS MATERIALIZED (
     SELECT
         user_id,
         {{ s.key('local_date') }} AS pkey,
@@ -38,14 +38,20 @@ periods AS (
     FROM inputs
     GROUP BY user_id, pkey
 ),
+-- the days of tz_days this statement can touch: joins then hash a few thousand rows per zone
+zone_days AS MATERIALIZED (
+    SELECT tz, day, start_ms, ordinal, exists FROM tz_days
+    WHERE day >= (SELECT min(pkey) FROM periods) - 7
+      AND day <= greatest((SELECT max(pkey) FROM periods), CAST({{ s.as_of() }} AS DATE)) + CAST($lookahead_days AS INTEGER)
+),
 qualifying AS (
     SELECT q.user_id, q.pkey, q.zone, b.start_ms, e.start_ms AS end_ms,
            {{ s.ord('q.pkey', 'b.ordinal') }} AS ord
     FROM (SELECT user_id, pkey, zone FROM periods WHERE qualifies) AS q
-    JOIN tz_days AS b ON b.tz = q.zone AND b.day = q.pkey
-    JOIN tz_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
+    JOIN zone_days AS b ON b.tz = q.zone AND b.day = q.pkey
+    JOIN zone_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
 ),
-ordered AS (
+ordered AS MATERIALIZED (
     SELECT *,
         row_number() OVER w AS rn,
         lag(zone) OVER w AS prev_zone,
@@ -61,7 +67,7 @@ moved AS (
         FROM (SELECT user_id, pkey, prev_zone, start_ms FROM ordered WHERE rn > 1 AND prev_zone != zone) AS o
         ASOF LEFT JOIN tz_offsets AS z ON z.tz = o.prev_zone AND o.start_ms >= z.from_ms
     ) AS m
-    {% if frequency == 'daily' %}JOIN tz_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
+    {% if frequency == 'daily' %}JOIN zone_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
 ),
 steps AS (
     SELECT o.user_id, o.pkey, o.zone, o.start_ms, o.end_ms, o.ord,
