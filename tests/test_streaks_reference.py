@@ -12,7 +12,7 @@ import pytest
 
 from gamify_analytics import config
 from tests.reference import streaks as ref
-from tests.reference.streak_cases import CASES, STREAK, U, Case
+from tests.reference.streak_cases import CASES, STREAK, Case, U
 
 
 def _streak(case: Case) -> config.Streak:
@@ -29,47 +29,40 @@ def test_reference_matches_hand_worked_case(case: Case) -> None:
         assert all(s.streak == STREAK for s in states)
 
 
-def _bounds(d: str, zone: str, frequency: str = "daily") -> tuple[str, str]:
-    key = date.fromisoformat(d)
-    start = ref.from_ms(ref.period_start(key, zone))
-    end = ref.from_ms(ref.period_end(key, zone, frequency))
-    return (
-        start.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z",
-        end.strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z",
-    )
+BOUNDS = [
+    # day zone frequency start(P) end(P), worked out by hand from the zone's rules.
+    # 23 h and 25 h days.
+    "2024-03-10 America/New_York daily 2024-03-10T05:00Z 2024-03-11T04:00Z",
+    "2024-11-03 America/New_York daily 2024-11-03T04:00Z 2024-11-04T05:00Z",
+    "2024-03-31 Europe/London daily 2024-03-31T00:00Z 2024-03-31T23:00Z",
+    "2024-10-27 Europe/London daily 2024-10-26T23:00Z 2024-10-28T00:00Z",
+    # 24.5 h and 23.5 h days (+11 → +10:30 and back).
+    "2024-04-07 Australia/Lord_Howe daily 2024-04-06T13:00Z 2024-04-07T13:30Z",
+    "2024-10-06 Australia/Lord_Howe daily 2024-10-05T13:30Z 2024-10-06T13:00Z",
+    # A day that starts at 01:00 local (00:00 never happens) and a 25 h day ending at 24:00.
+    "2024-09-08 America/Santiago daily 2024-09-08T04:00Z 2024-09-09T03:00Z",
+    "2024-04-06 America/Santiago daily 2024-04-06T03:00Z 2024-04-07T04:00Z",
+    # Apia: 12-29 is a normal day ending where 12-31 begins; 12-30 has no instants.
+    "2011-12-29 Pacific/Apia daily 2011-12-29T10:00Z 2011-12-30T10:00Z",
+    "2011-12-30 Pacific/Apia daily 2011-12-30T10:00Z 2011-12-30T10:00Z",
+    "2011-12-31 Pacific/Apia daily 2011-12-30T10:00Z 2011-12-31T10:00Z",
+    # +05:45, and Chatham's +13:45 (summer).
+    "2024-01-10 Asia/Kathmandu daily 2024-01-09T18:15Z 2024-01-10T18:15Z",
+    "2024-01-10 Pacific/Chatham daily 2024-01-09T10:15Z 2024-01-10T10:15Z",
+    # Weekly (ISO 2025-W01 starts on 2024-12-30; a week with a DST change) and monthly.
+    "2024-12-30 America/New_York weekly 2024-12-30T05:00Z 2025-01-06T05:00Z",
+    "2024-03-04 America/New_York weekly 2024-03-04T05:00Z 2024-03-11T04:00Z",
+    "2024-03-01 America/New_York monthly 2024-03-01T05:00Z 2024-04-01T04:00Z",
+    "2024-12-01 Europe/London monthly 2024-12-01T00:00Z 2025-01-01T00:00Z",
+]
 
 
-@pytest.mark.parametrize(
-    ("day", "zone", "frequency", "start", "end"),
-    [
-        # 23 h and 25 h days.
-        ("2024-03-10", "America/New_York", "daily", "2024-03-10T05:00:00.000Z", "2024-03-11T04:00:00.000Z"),
-        ("2024-11-03", "America/New_York", "daily", "2024-11-03T04:00:00.000Z", "2024-11-04T05:00:00.000Z"),
-        ("2024-03-31", "Europe/London", "daily", "2024-03-31T00:00:00.000Z", "2024-03-31T23:00:00.000Z"),
-        ("2024-10-27", "Europe/London", "daily", "2024-10-26T23:00:00.000Z", "2024-10-28T00:00:00.000Z"),
-        # 24.5 h and 23.5 h days.
-        ("2024-04-07", "Australia/Lord_Howe", "daily", "2024-04-06T13:00:00.000Z", "2024-04-07T13:30:00.000Z"),
-        ("2024-10-06", "Australia/Lord_Howe", "daily", "2024-10-05T13:30:00.000Z", "2024-10-06T13:00:00.000Z"),
-        # A day that starts at 01:00 local (00:00 never happens) and a 25 h day ending at 24:00.
-        ("2024-09-08", "America/Santiago", "daily", "2024-09-08T04:00:00.000Z", "2024-09-09T03:00:00.000Z"),
-        ("2024-04-06", "America/Santiago", "daily", "2024-04-06T03:00:00.000Z", "2024-04-07T04:00:00.000Z"),
-        # Apia: 12-29 is a normal day ending where 12-31 begins; 12-30 has no instants.
-        ("2011-12-29", "Pacific/Apia", "daily", "2011-12-29T10:00:00.000Z", "2011-12-30T10:00:00.000Z"),
-        ("2011-12-30", "Pacific/Apia", "daily", "2011-12-30T10:00:00.000Z", "2011-12-30T10:00:00.000Z"),
-        ("2011-12-31", "Pacific/Apia", "daily", "2011-12-30T10:00:00.000Z", "2011-12-31T10:00:00.000Z"),
-        # Offsets of 45 minutes.
-        ("2024-01-10", "Asia/Kathmandu", "daily", "2024-01-09T18:15:00.000Z", "2024-01-10T18:15:00.000Z"),
-        # Chatham: +13:45 in January.
-        ("2024-01-10", "Pacific/Chatham", "daily", "2024-01-09T10:15:00.000Z", "2024-01-10T10:15:00.000Z"),
-        # Weekly (ISO week 2025-W01 starts on 2024-12-30) and monthly with DST inside.
-        ("2024-12-30", "America/New_York", "weekly", "2024-12-30T05:00:00.000Z", "2025-01-06T05:00:00.000Z"),
-        ("2024-03-04", "America/New_York", "weekly", "2024-03-04T05:00:00.000Z", "2024-03-11T04:00:00.000Z"),
-        ("2024-03-01", "America/New_York", "monthly", "2024-03-01T05:00:00.000Z", "2024-04-01T04:00:00.000Z"),
-        ("2024-12-01", "Europe/London", "monthly", "2024-12-01T00:00:00.000Z", "2025-01-01T00:00:00.000Z"),
-    ],
-)
-def test_period_bounds(day: str, zone: str, frequency: str, start: str, end: str) -> None:
-    assert _bounds(day, zone, frequency) == (start, end)
+@pytest.mark.parametrize("row", BOUNDS, ids=[" ".join(r.split()[:3]) for r in BOUNDS])
+def test_period_bounds(row: str) -> None:
+    day, zone, frequency, start, end = row.split()
+    key = date.fromisoformat(day)
+    assert ref.from_ms(ref.period_start(key, zone)) == U(start)
+    assert ref.from_ms(ref.period_end(key, zone, frequency)) == U(end)
 
 
 def test_skipped_day_does_not_exist() -> None:
