@@ -161,16 +161,20 @@ def fixtures_generate(
 
 @app.command()
 def bench(
-    events: Annotated[int, typer.Option(help="Events in the generated file.")] = 10_000_000,
+    users: Annotated[int, typer.Option(help="Users in the generated data.")] = 1_000_000,
+    days: Annotated[int, typer.Option(help="Days of history.")] = 365,
+    events: Annotated[int, typer.Option(help="Events in all.")] = 100_000_000,
     record: Annotated[bool, typer.Option(help="Append the results to BENCHMARKS.md.")] = False,
     workdir: Annotated[Path, typer.Option(help="Scratch directory.")] = Path("bench-data"),
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The benchmark suite (§13)."""
+    """The benchmark suite (§13), both engines in one run."""
     from gamify_analytics.bench import run_benchmarks
 
-    results = run_benchmarks(events=events, workdir=workdir, record=record, log=err.print)
-    emit(results, fmt, title="bench")
+    rows = run_benchmarks(
+        users=users, days=days, events=events, workdir=workdir, record=record, log=err.print
+    )
+    emit(rows, fmt, title="bench")
 
 
 @app.command()

@@ -62,9 +62,14 @@ def find(config: Config, key: str) -> Streak:
 
 
 def _bind(
-    streak: Streak, as_of: datetime, users: list[str] | None, changed_only: bool = False
+    engine: Engine,
+    streak: Streak,
+    as_of: datetime,
+    users: list[str] | None,
+    changed_only: bool = False,
 ) -> tuple[dict, dict]:
     as_of = as_of.astimezone(UTC)
+    latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
     params: dict[str, Any] = {
         "streak": streak.key,
         "as_of": as_of.replace(tzinfo=None),
@@ -89,6 +94,8 @@ def _bind(
         "conditions": conditions,
         "filter_users": users is not None,
         "changed_only": changed_only,
+        # only when events after as_of are stored do days straddle it (raw events needed)
+        "straddle": latest is None or int(latest) > params["as_of_ms"],
     }
     return params, ctx
 
@@ -101,7 +108,7 @@ def compute(
     users: list[str] | None = None,
 ) -> pl.DataFrame:
     """§5 outputs per user with any event up to `as_of` (default now)."""
-    params, ctx = _bind(find(config, streak_key), as_of or datetime.now(UTC), users)
+    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
     frame = engine.query("streaks/state", params, **ctx)
     return _shape(frame, STATE_SCHEMA)
 
@@ -114,7 +121,7 @@ def history(
     users: list[str] | None = None,
 ) -> pl.DataFrame:
     """Per-period history: qualifying periods and the periods a freeze bridged."""
-    params, ctx = _bind(find(config, streak_key), as_of or datetime.now(UTC), users)
+    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
     frame = engine.query("streaks/history", params, **ctx)
     return _shape(frame, HISTORY_SCHEMA).sort("user_id", "period")
 
@@ -128,7 +135,7 @@ def stored(
 ) -> pl.DataFrame:
     """§5 outputs judged as of `as_of` from the chains the streaks job stored (the read path of
     dashboards and leaderboards: no event is scanned)."""
-    params, ctx = _bind(find(config, streak_key), as_of or datetime.now(UTC), users)
+    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
     return _shape(engine.query("streaks/stored", params, **ctx), STATE_SCHEMA)
 
 
@@ -157,7 +164,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
             and previous["fingerprint"] == fingerprint(streak)
             and datetime.fromisoformat(previous["as_of"]) <= as_of
         )
-        params, ctx = _bind(streak, as_of, None, changed_only=incremental)
+        params, ctx = _bind(engine, streak, as_of, None, changed_only=incremental)
         params["version"] = time.time_ns()
         if incremental:
             since = datetime.fromisoformat(previous["watermark"]) - INFLIGHT_MARGIN

@@ -77,6 +77,7 @@ def ingest(
             if progress:
                 progress(str(path), batch.height)
     metrics = frozenset(config.metrics)
+    latest_ms: int | None = None
     for f in files:
         path = Path(f)
         summary.files.append(str(path))
@@ -90,6 +91,9 @@ def ingest(
                 fields=EVENT_FIELDS,
             )
             new = _new_events(engine, good)
+            if new.height:
+                batch_latest = new.get_column("ts").max().timestamp() * 1000  # type: ignore[union-attr]
+                latest_ms = max(latest_ms or 0, int(batch_latest))
             ensure_zone_days(engine, new.get_column("tz").unique().to_list())
             engine.insert_events(new)
             engine.insert_rejects(bad)
@@ -98,8 +102,18 @@ def ingest(
             summary.rejected.update(bad.get_column("reason").to_list())
             if progress:
                 progress(str(path), batch.height)
+    if latest_ms is not None:
+        _record_latest(engine, latest_ms)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _record_latest(engine: Engine, latest_ms: int) -> None:
+    """Keep the latest stored event instant: readers as of T skip raw events when none is
+    later than T."""
+    known = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
+    if known is None or int(known) < latest_ms:
+        engine.execute("admin/set_meta", {"key": "max_event_ts_ms", "value": str(latest_ms)})
 
 
 def _user_timezones(engine: Engine, batch: pl.DataFrame) -> pl.DataFrame:

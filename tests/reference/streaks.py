@@ -179,7 +179,7 @@ def _periods(events: list[Event], streak: config.Streak) -> list[_Period]:
         by_key[period_key(local_date(to_ms(e.ts), e.tz), streak.frequency)].append(e)
     out = []
     for key, evs in by_key.items():
-        latest = min(evs, key=lambda e: (e.ts, e.event_id))
+        latest = max(evs, key=lambda e: (e.ts, e.event_id))
         sums: dict[str, Decimal] = defaultdict(Decimal)
         for e in evs:
             sums[e.metric] += e.value

@@ -2,23 +2,25 @@
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 days AS MATERIALIZED (
-    SELECT user_id, metric, local_date, sum(value_sum) AS v, min(first_ts) AS first_ts, max(last) AS last
-    FROM {{ db }}.daily_metrics
-    {% if filter_users %}WHERE user_id IN {{ p('users', 'Array(String)') }}{% endif %}
+    -- FINAL merges the aggregate rows on read, an order of magnitude faster than GROUP BY
+    SELECT user_id, metric, local_date, value_sum AS v, first_ts, last
+    FROM {{ db }}.daily_metrics FINAL
+    WHERE first_ts <= {{ s.as_of() }}
+    {% if filter_users %}AND user_id IN {{ p('users', 'Array(String)') }}{% endif %}
     {% if changed_only %}
     -- the streaks job: only users with events ingested since its last run, or whose events
     -- became due (ts between the last run's as_of and this one's)
-    WHERE user_id IN (
+    AND user_id IN (
         SELECT DISTINCT user_id FROM {{ db }}.events
         WHERE ingested_at > {{ p('since', "DateTime64(3, 'UTC')") }}
            OR (ts > {{ p('previous_as_of', "DateTime64(3, 'UTC')") }} AND ts <= {{ s.as_of() }})
     )
     {% endif %}
-    GROUP BY user_id, metric, local_date
-    HAVING first_ts <= {{ s.as_of() }}
 ),
 inputs AS (
-    SELECT user_id, metric, local_date, v, last FROM days WHERE last.1 <= {{ s.as_of() }}
+    SELECT user_id, metric, local_date, v, last FROM days
+    {% if straddle %}
+    WHERE last.1 <= {{ s.as_of() }}
     UNION ALL
     -- days that straddle as_of: only their events up to as_of count (a local day spans < 27 h)
     SELECT user_id, metric, local_date, sum(toDecimal128(value, 6)) AS v, max((ts, event_id, toString(tz))) AS last
@@ -26,6 +28,7 @@ inputs AS (
     WHERE ts <= {{ s.as_of() }} AND ts > {{ s.as_of() }} - INTERVAL 3 DAY
       AND (user_id, metric, local_date) IN (SELECT user_id, metric, local_date FROM days WHERE last.1 > {{ s.as_of() }})
     GROUP BY user_id, metric, local_date
+    {% endif %}
 ),
 periods AS MATERIALIZED (
     SELECT

@@ -15,7 +15,9 @@ days AS MATERIALIZED (
     {% endif %}
 ),
 inputs AS (
-    SELECT user_id, metric, local_date, v, last FROM days WHERE last.t <= {{ s.as_of() }}
+    SELECT user_id, metric, local_date, v, last FROM days
+    {% if straddle %}
+    WHERE last.t <= {{ s.as_of() }}
     UNION ALL
     -- days that straddle as_of: only their events up to as_of count (a local day spans < 27 h)
     SELECT ev.user_id, ev.metric, ev.local_date, sum(ev.value) AS v,
@@ -25,6 +27,7 @@ inputs AS (
         ON d.user_id = ev.user_id AND d.metric = ev.metric AND d.local_date = ev.local_date
     WHERE ev.ts <= {{ s.as_of() }} AND ev.ts > {{ s.as_of() }} - INTERVAL 3 DAY
     GROUP BY ev.user_id, ev.metric, ev.local_date
+    {% endif %}
 ),
 periods AS MATERIALIZED (
     SELECT
