@@ -9,8 +9,8 @@ chains AS (
 ),
 zone_days AS MATERIALIZED (
     SELECT tz, day, start_ms, ordinal, exists FROM {{ db }}.tz_days
-    WHERE day >= (SELECT min(last_period) FROM chains WHERE has_chain) - 7
-      AND day <= greatest((SELECT max(last_period) FROM chains WHERE has_chain), toDate({{ s.as_of() }})) + {{ p('lookahead_days', 'Int32') }}
+    WHERE day >= (SELECT min(local_date) FROM {{ db }}.daily_metrics) - 7
+      AND day <= greatest((SELECT max(local_date) FROM {{ db }}.daily_metrics), toDate({{ s.as_of() }})) + {{ p('lookahead_days', 'Int32') }}
 ),
 {% include 'streaks/_judge.sql' %},
 {% include 'streaks/_state_select.sql' %}

@@ -9,8 +9,8 @@ chains AS (
 ),
 zone_days AS MATERIALIZED (
     SELECT tz, day, start_ms, ordinal, exists FROM tz_days
-    WHERE day >= (SELECT min(last_period) FROM chains WHERE has_chain) - 7
-      AND day <= greatest((SELECT max(last_period) FROM chains WHERE has_chain), CAST({{ s.as_of() }} AS DATE)) + CAST($lookahead_days AS INTEGER)
+    WHERE day >= (SELECT min(local_date) FROM daily_metrics) - 7
+      AND day <= greatest((SELECT max(local_date) FROM daily_metrics), CAST({{ s.as_of() }} AS DATE)) + CAST($lookahead_days AS INTEGER)
 ),
 {% include 'streaks/_judge.sql' %},
 {% include 'streaks/_state_select.sql' %}
