@@ -45,8 +45,9 @@ periods AS MATERIALIZED (
 -- the days of tz_days this statement can touch: joins then hash a few thousand rows per zone
 zone_days AS MATERIALIZED (
     SELECT tz, day, start_ms, ordinal, exists FROM {{ db }}.tz_days
-    -- bounds from the table, not a CTE: a scalar subquery would evaluate the CTE again
-    WHERE day >= (SELECT min(local_date) FROM {{ db }}.daily_metrics) - 7
+    -- bounds from the table, not a CTE (a scalar subquery would evaluate the CTE again);
+    -- 32 days back reaches the key of the earliest week or month
+    WHERE day >= (SELECT min(local_date) FROM {{ db }}.daily_metrics) - 32
       AND day <= greatest((SELECT max(local_date) FROM {{ db }}.daily_metrics), toDate({{ s.as_of() }})) + {{ p('lookahead_days', 'Int32') }}
 ),
 qualifying AS (

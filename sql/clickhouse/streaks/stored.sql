@@ -9,7 +9,7 @@ chains AS (
 ),
 zone_days AS MATERIALIZED (
     SELECT tz, day, start_ms, ordinal, exists FROM {{ db }}.tz_days
-    WHERE day >= (SELECT min(local_date) FROM {{ db }}.daily_metrics) - 7
+    WHERE day >= (SELECT min(local_date) FROM {{ db }}.daily_metrics) - 32
       AND day <= greatest((SELECT max(local_date) FROM {{ db }}.daily_metrics), toDate({{ s.as_of() }})) + {{ p('lookahead_days', 'Int32') }}
 ),
 {% include 'streaks/_judge.sql' %},

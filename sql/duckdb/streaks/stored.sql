@@ -9,7 +9,7 @@ chains AS (
 ),
 zone_days AS MATERIALIZED (
     SELECT tz, day, start_ms, ordinal, exists FROM tz_days
-    WHERE day >= (SELECT min(local_date) FROM daily_metrics) - 7
+    WHERE day >= (SELECT min(local_date) FROM daily_metrics) - 32
       AND day <= greatest((SELECT max(local_date) FROM daily_metrics), CAST({{ s.as_of() }} AS DATE)) + CAST($lookahead_days AS INTEGER)
 ),
 {% include 'streaks/_judge.sql' %},
