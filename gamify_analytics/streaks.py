@@ -139,6 +139,20 @@ def stored(
     return _shape(engine.query("streaks/stored", params, **ctx), STATE_SCHEMA)
 
 
+def aggregates(
+    engine: Engine, config: Config, streak_key: str, as_of: datetime | None = None
+) -> dict[str, pl.DataFrame]:
+    """§5.6 aggregates for dashboards: totals (statuses, average and longest length, freezes
+    consumed) and the length distribution from the stored chains, and per period the users
+    whose period qualified (that is, whose streak was kept alive that period)."""
+    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), None)
+    return {
+        "totals": engine.query("streaks/stored_totals", params, **ctx),
+        "lengths": engine.query("streaks/stored_lengths", params, **ctx),
+        "per_period": engine.query("streaks/per_period", params, **ctx),
+    }
+
+
 def fingerprint(streak: Streak) -> str:
     """Identifies a streak's rules: stored chains computed under other rules are recomputed."""
     return hashlib.sha256(repr(streak).encode()).hexdigest()[:16]

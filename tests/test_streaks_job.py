@@ -93,3 +93,32 @@ def test_a_repeated_run_changes_nothing(dsn: str, tmp_path: Path) -> None:
         first = streaks.stored(g.engine, CFG, "daily", as_of)
         g.run(["streaks"], as_of=as_of)
         assert streaks.stored(g.engine, CFG, "daily", as_of).equals(first)
+
+
+def test_dashboard_aggregates_agree_with_per_user_state(dsn: str, tmp_path: Path) -> None:
+    """§5.6: totals, length distribution and per-period counts equal what the per-user state
+    and history say."""
+    files = _batches(tmp_path)
+    as_of = files[1][1]
+    with Gamify(CFG, dsn) as g:
+        for path, _ in files[:2]:
+            g.ingest([path], now_ms=int(datetime(2024, 5, 1, tzinfo=UTC).timestamp() * 1000))
+        g.run(["streaks"], as_of=as_of)
+        for key in ("daily", "weekly"):
+            agg = streaks.aggregates(g.engine, CFG, key, as_of)
+            state = streaks.compute(g.engine, CFG, key, as_of)
+            hist = streaks.history(g.engine, CFG, key, as_of)
+            alive = state.filter(pl.col("status").is_in(["active", "at_risk"]))
+            totals = agg["totals"].row(0, named=True)
+            counts = dict(state.group_by("status").len().iter_rows())
+            assert totals["users"] == state.height
+            for status in ("active", "at_risk", "broken", "none"):
+                assert totals[status] == counts.get(status, 0), status
+            assert totals["max_length"] == (alive["length"].max() or 0)
+            assert abs(totals["avg_length"] - (alive["length"].mean() or 0)) < 1e-9
+            assert totals["longest_ever"] == state["longest"].max()
+            assert totals["freezes_consumed"] == hist["used_freeze"].sum()
+            lengths = alive.group_by("length").len().sort("length")
+            assert agg["lengths"].rows() == lengths.rows()
+            per_period = hist.filter("qualified").group_by("period").len().sort("period")
+            assert agg["per_period"].rows() == per_period.rows()

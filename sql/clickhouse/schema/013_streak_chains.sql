@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS {{ m.local('streak_chains') }}{{ m.on_cluster() }}
     last_zone LowCardinality(String),
     last_end_ms Int64,
     last_ord Int64,
+    freezes_used Int64,
     version UInt64
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'streak_chains', 'version') }}

@@ -15,13 +15,14 @@ folded AS (
                 {{ s.step_length('acc', 'k') }},
                 greatest(acc.2, {{ s.step_length('acc', 'k') }}),
                 least({{ p('max_freezes', 'Int64') }}, {{ s.step_balance('acc', 'k') }} + {{ s.earned(s.step_length('acc', 'k')) }}),
-                if(k < 0 OR k > acc.3, i, acc.4){% if with_history %},
-                arrayPushBack(acc.5, {{ s.step_length('acc', 'k') }}),
-                arrayPushBack(acc.6, if(k > 0 AND k <= acc.3, k, 0)){% endif %}
+                if(k < 0 OR k > acc.3, i, acc.4),
+                acc.5 + if(k > 0 AND k <= acc.3, k, 0){% if with_history %},
+                arrayPushBack(acc.6, {{ s.step_length('acc', 'k') }}),
+                arrayPushBack(acc.7, if(k > 0 AND k <= acc.3, k, 0)){% endif %}
 
             ),
             arrayMap(x -> x.3, a), arrayEnumerate(a),
-            (toInt64(0), toInt64(0), toInt64(0), toUInt32(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %})
+            (toInt64(0), toInt64(0), toInt64(0), toUInt32(0), toInt64(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %})
         ) AS st
     FROM arrays
 ),
@@ -36,10 +37,11 @@ chains AS MATERIALIZED (
         f.a[-1].2 AS last_period,
         f.a[-1].4 AS last_zone,
         f.a[-1].5 AS last_end_ms,
-        f.a[-1].6 AS last_ord{% if with_history %},
+        f.a[-1].6 AS last_ord,
+        f.st.5 AS freezes_used{% if with_history %},
         f.a AS a,
-        f.st.5 AS lens,
-        f.st.6 AS used{% endif %}
+        f.st.6 AS lens,
+        f.st.7 AS used{% endif %}
 
     FROM (SELECT DISTINCT user_id FROM periods) AS u
     LEFT JOIN folded AS f ON f.user_id = u.user_id

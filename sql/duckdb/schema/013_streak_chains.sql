@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS streak_chains
     last_zone VARCHAR,
     last_end_ms BIGINT,
     last_ord BIGINT,
+    freezes_used BIGINT,
     version UBIGINT NOT NULL,
     PRIMARY KEY (streak, user_id)
 )

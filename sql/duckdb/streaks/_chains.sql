@@ -17,12 +17,13 @@ folded AS (
                 len := {{ s.step_length('acc', 'x.k') }},
                 longest := greatest(acc.longest, {{ s.step_length('acc', 'x.k') }}),
                 bal := CAST(least($max_freezes, {{ s.step_balance('acc', 'x.k') }} + {{ s.earned(s.step_length('acc', 'x.k')) }}) AS BIGINT),
-                st := CASE WHEN x.k < 0 OR x.k > acc.bal THEN x.i ELSE acc.st END{% if with_history %},
+                st := CASE WHEN x.k < 0 OR x.k > acc.bal THEN x.i ELSE acc.st END,
+                frozen := acc.frozen + CAST(CASE WHEN x.k > 0 AND x.k <= acc.bal THEN x.k ELSE 0 END AS BIGINT){% if with_history %},
                 lens := list_append(acc.lens, {{ s.step_length('acc', 'x.k') }}),
                 used := list_append(acc.used, CAST(CASE WHEN x.k > 0 AND x.k <= acc.bal THEN x.k ELSE 0 END AS BIGINT)){% endif %}
 
             ),
-            struct_pack(len := CAST(0 AS BIGINT), longest := CAST(0 AS BIGINT), bal := CAST(0 AS BIGINT), st := CAST(0 AS BIGINT){% if with_history %},
+            struct_pack(len := CAST(0 AS BIGINT), longest := CAST(0 AS BIGINT), bal := CAST(0 AS BIGINT), st := CAST(0 AS BIGINT), frozen := CAST(0 AS BIGINT){% if with_history %},
                         lens := CAST([] AS BIGINT[]), used := CAST([] AS BIGINT[]){% endif %})
         ) AS st
     FROM arrays
@@ -38,7 +39,8 @@ chains AS MATERIALIZED (
         f.a[-1].pkey AS last_period,
         f.a[-1].zone AS last_zone,
         f.a[-1].end_ms AS last_end_ms,
-        f.a[-1].ord AS last_ord{% if with_history %},
+        f.a[-1].ord AS last_ord,
+        f.st.frozen AS freezes_used{% if with_history %},
         f.a AS a,
         f.st.lens AS lens,
         f.st.used AS used{% endif %}
