@@ -100,6 +100,19 @@ def _bind(
     return params, ctx
 
 
+def _read(
+    template: str,
+    schema: dict,
+    engine: Engine,
+    config: Config,
+    streak_key: str,
+    as_of: datetime | None,
+    users: list[str] | None,
+) -> pl.DataFrame:
+    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
+    return _shape(engine.query(template, params, **ctx), schema)
+
+
 def compute(
     engine: Engine,
     config: Config,
@@ -108,9 +121,7 @@ def compute(
     users: list[str] | None = None,
 ) -> pl.DataFrame:
     """§5 outputs per user with any event up to `as_of` (default now)."""
-    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
-    frame = engine.query("streaks/state", params, **ctx)
-    return _shape(frame, STATE_SCHEMA)
+    return _read("streaks/state", STATE_SCHEMA, engine, config, streak_key, as_of, users)
 
 
 def history(
@@ -121,9 +132,8 @@ def history(
     users: list[str] | None = None,
 ) -> pl.DataFrame:
     """Per-period history: qualifying periods and the periods a freeze bridged."""
-    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
-    frame = engine.query("streaks/history", params, **ctx)
-    return _shape(frame, HISTORY_SCHEMA).sort("user_id", "period")
+    frame = _read("streaks/history", HISTORY_SCHEMA, engine, config, streak_key, as_of, users)
+    return frame.sort("user_id", "period")
 
 
 def stored(
@@ -135,8 +145,7 @@ def stored(
 ) -> pl.DataFrame:
     """§5 outputs judged as of `as_of` from the chains the streaks job stored (the read path of
     dashboards and leaderboards: no event is scanned)."""
-    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
-    return _shape(engine.query("streaks/stored", params, **ctx), STATE_SCHEMA)
+    return _read("streaks/stored", STATE_SCHEMA, engine, config, streak_key, as_of, users)
 
 
 def aggregates(

@@ -67,17 +67,35 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _frame(rows: dict[str, list[Any]], fields: tuple[str, ...]) -> pl.DataFrame:
-    data = {f: pl.Series(f, rows[f], dtype=pl.String) for f in fields}
-    data["attributes"] = pl.Series("attributes", rows["attributes"], dtype=ATTRS)
-    data["_line"] = pl.Series("_line", rows["_line"], dtype=pl.UInt64)
-    data["_raw"] = pl.Series("_raw", rows["_raw"], dtype=pl.String)
-    data["_error"] = pl.Series("_error", rows["_error"], dtype=pl.String)
-    return pl.DataFrame(data)
+class _Rows:
+    """Columns of raw rows being gathered into one batch (CSV and NDJSON)."""
 
+    def __init__(self, fields: tuple[str, ...]):
+        self.fields = fields
+        self.cols: dict[str, list[Any]] = {
+            k: [] for k in (*fields, "attributes", "_line", "_raw", "_error")
+        }
 
-def _empty_rows(fields: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {k: [] for k in (*fields, "attributes", "_line", "_raw", "_error")}
+    def add(
+        self, values: dict[str, str | None], pairs: list, line: int, raw: str, error: str | None
+    ) -> None:
+        for f in self.fields:
+            self.cols[f].append(values.get(f))
+        self.cols["attributes"].append(pairs)
+        self.cols["_line"].append(line)
+        self.cols["_raw"].append(raw)
+        self.cols["_error"].append(error)
+
+    def __len__(self) -> int:
+        return len(self.cols["_line"])
+
+    def frame(self) -> pl.DataFrame:
+        data = {f: pl.Series(f, self.cols[f], dtype=pl.String) for f in self.fields}
+        data["attributes"] = pl.Series("attributes", self.cols["attributes"], dtype=ATTRS)
+        data["_line"] = pl.Series("_line", self.cols["_line"], dtype=pl.UInt64)
+        data["_raw"] = pl.Series("_raw", self.cols["_raw"], dtype=pl.String)
+        data["_error"] = pl.Series("_error", self.cols["_error"], dtype=pl.String)
+        return pl.DataFrame(data)
 
 
 def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
@@ -89,7 +107,7 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
         header = [h.strip().lstrip("\ufeff") for h in header]
         index = {f: header.index(f) for f in fields if f in header}
         attrs = [(i, h[len(ATTR_PREFIX) :]) for i, h in enumerate(header) if h.startswith("attr.")]
-        rows = _empty_rows(fields)
+        rows = _Rows(fields)
         start = 2
         for record in reader:
             line, start = start, reader.line_num + 1
@@ -101,19 +119,14 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
             elif len(record) != len(header):
                 error = f"row: {len(record)} fields, header has {len(header)}"
                 record = (record + [""] * len(header))[: len(header)]
-            for f_ in fields:
-                v = record[index[f_]] if f_ in index else None
-                rows[f_].append(v if v != "" else None)
+            values = {f: record[i] or None for f, i in index.items()}
             pairs = [{"key": k, "value": record[i]} for i, k in attrs if record[i] != ""]
-            rows["attributes"].append(pairs)
-            rows["_line"].append(line)
-            rows["_raw"].append(raw)
-            rows["_error"].append(error)
-            if len(rows["_line"]) >= batch_rows:
-                yield _frame(rows, fields)
-                rows = _empty_rows(fields)
-        if rows["_line"]:
-            yield _frame(rows, fields)
+            rows.add(values, pairs, line, raw, error)
+            if len(rows) >= batch_rows:
+                yield rows.frame()
+                rows = _Rows(fields)
+        if len(rows):
+            yield rows.frame()
 
 
 def _scalar_text(value: Any) -> str | None:
@@ -127,7 +140,7 @@ def _scalar_text(value: Any) -> str | None:
 
 
 def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
-    rows = _empty_rows(fields)
+    rows = _Rows(fields)
     with path.open("rb") as f:
         for number, blob in enumerate(f, start=1):
             text = blob.decode("utf-8", "surrogateescape").rstrip("\r\n")
@@ -171,17 +184,12 @@ def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl
                             continue
                         if text_v is not None:
                             pairs.append({"key": k, "value": text_v})
-            for f_ in fields:
-                rows[f_].append(values.get(f_))
-            rows["attributes"].append(pairs)
-            rows["_line"].append(number)
-            rows["_raw"].append(text)
-            rows["_error"].append(error)
-            if len(rows["_line"]) >= batch_rows:
-                yield _frame(rows, fields)
-                rows = _empty_rows(fields)
-    if rows["_line"]:
-        yield _frame(rows, fields)
+            rows.add(values, pairs, number, text, error)
+            if len(rows) >= batch_rows:
+                yield rows.frame()
+                rows = _Rows(fields)
+    if len(rows):
+        yield rows.frame()
 
 
 def _parquet(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:

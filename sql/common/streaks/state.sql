@@ -1,4 +1,4 @@
-{#- §5 outputs per user as of T, computed from the events. -#}
+{#- §5 outputs per user as of T, computed from the events (the same statement on every engine; the partials differ). -#}
 {% set with_history = false %}
 WITH
 {% include 'streaks/_steps.sql' %},

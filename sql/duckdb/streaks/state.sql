@@ -1,7 +1,0 @@
-{#- DuckDB twin of sql/clickhouse/streaks/state.sql. -#}
-{% set with_history = false %}
-WITH
-{% include 'streaks/_steps.sql' %},
-{% include 'streaks/_chains.sql' %},
-{% include 'streaks/_judge.sql' %},
-{% include 'streaks/_state_select.sql' %}
