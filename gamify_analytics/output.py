@@ -52,7 +52,7 @@ def emit(data: pl.DataFrame | dict | list, fmt: Format, title: str | None = None
                 if isinstance(t, (pl.List, pl.Struct))
             ]
         )
-        sys.stdout.write(rows.write_csv())
+        sys.stdout.write(rows.write_csv(datetime_format="%Y-%m-%dT%H:%M:%S%.3fZ"))
         return
     table = Table(title=title, show_lines=False)
     for c in frame.columns:
