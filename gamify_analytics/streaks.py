@@ -67,6 +67,7 @@ def _bind(
     as_of: datetime,
     users: list[str] | None,
     changed_only: bool = False,
+    seeded: bool = False,
 ) -> tuple[dict, dict]:
     as_of = as_of.astimezone(UTC)
     latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
@@ -94,6 +95,7 @@ def _bind(
         "conditions": conditions,
         "filter_users": users is not None,
         "changed_only": changed_only,
+        "seeded": seeded,
         # only when events after as_of are stored do days straddle it (raw events needed)
         "straddle": latest is None or int(latest) > params["as_of_ms"],
     }
@@ -167,13 +169,23 @@ def fingerprint(streak: Streak) -> str:
     return hashlib.sha256(repr(streak).encode()).hexdigest()[:16]
 
 
-def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
+def run_job(
+    engine: Engine,
+    config: Config,
+    as_of: datetime,
+    *,
+    full: bool = False,
+    inflight_margin: timedelta = INFLIGHT_MARGIN,
+) -> int:
     """The `streaks` job (§9): store every streak's chains as of `as_of`.
 
     Incremental by default: only users with events ingested since the previous run (minus a
     safety margin for inserts in flight), or whose events fell due since its as-of, are
-    recomputed; a first run, a changed streak definition, an as-of earlier than the previous
-    one, or `full` recomputes everyone. Either way the stored rows equal a full recompute's.
+    touched. Those whose new events all lie after their stored last period continue their
+    stored chain from its state with the new periods only (time proportional to the new
+    data); the others (late events) are recomputed whole. A first run, a changed streak
+    definition, an as-of earlier than the previous one, or `full` recomputes everyone.
+    Either way the stored rows equal a full recompute's.
     """
     as_of = as_of.astimezone(UTC)
     rows = 0
@@ -187,17 +199,25 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
             and previous["fingerprint"] == fingerprint(streak)
             and datetime.fromisoformat(previous["as_of"]) <= as_of
         )
-        params, ctx = _bind(engine, streak, as_of, None, changed_only=incremental)
-        params["version"] = time.time_ns()
         if incremental:
-            since = datetime.fromisoformat(previous["watermark"]) - INFLIGHT_MARGIN
-            params["since"] = since.astimezone(UTC).replace(tzinfo=None)
-            params["previous_as_of"] = (
-                datetime.fromisoformat(previous["as_of"]).astimezone(UTC).replace(tzinfo=None)
-            )
+            since = datetime.fromisoformat(previous["watermark"]) - inflight_margin
+            extra = {
+                "since": since.astimezone(UTC).replace(tzinfo=None),
+                "previous_as_of": datetime.fromisoformat(previous["as_of"])
+                .astimezone(UTC)
+                .replace(tzinfo=None),
+            }
+            # changed users who cannot continue their stored chain first: recomputed whole;
+            # then the rest continue their stored chains with their new periods only
+            for mode in ("changed_only", "seeded"):
+                params, ctx = _bind(engine, streak, as_of, None, **{mode: True})
+                params.update(extra, version=time.time_ns())
+                engine.execute("streaks/upsert_chains", params, **ctx)
         else:
+            params, ctx = _bind(engine, streak, as_of, None)
+            params["version"] = time.time_ns()
             engine.execute("streaks/clear_chains", {"streak": streak.key})
-        engine.execute("streaks/upsert_chains", params, **ctx)
+            engine.execute("streaks/upsert_chains", params, **ctx)
         rows += engine.scalar("streaks/count_chains", {"streak": streak.key}) or 0
         state = {
             "fingerprint": fingerprint(streak),

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from gamify_analytics import config, streaks
 from gamify_analytics.api import Gamify
@@ -63,13 +64,18 @@ def _batches(tmp_path: Path) -> list[tuple[Path, datetime]]:
     return files
 
 
-def test_incremental_runs_equal_a_full_recompute(dsn: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("margin", [timedelta(0), streaks.INFLIGHT_MARGIN])
+def test_incremental_runs_equal_a_full_recompute(
+    dsn: str, tmp_path: Path, margin: timedelta
+) -> None:
+    """With no in-flight margin most users continue their stored chains (the batches are
+    seconds apart); with the default margin every user is recomputed whole."""
     files = _batches(tmp_path)
     now_ms = int(datetime(2024, 5, 1, tzinfo=UTC).timestamp() * 1000)
     with Gamify(CFG, dsn) as g:
         for path, as_of in files:
             g.ingest([path], now_ms=now_ms)
-            g.run(["streaks"], as_of=as_of)
+            streaks.run_job(g.engine, CFG, as_of, inflight_margin=margin)
         as_of = files[-1][1]
         for key in ("daily", "weekly"):
             incremental = streaks.stored(g.engine, CFG, key, as_of)

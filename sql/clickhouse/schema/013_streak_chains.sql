@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS {{ m.local('streak_chains') }}{{ m.on_cluster() }}
     started Date,
     last_period Date,
     last_zone LowCardinality(String),
+    last_start_ms Int64,
     last_end_ms Int64,
     last_ord Int64,
     freezes_used Int64,

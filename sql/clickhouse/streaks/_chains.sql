@@ -4,6 +4,7 @@
 arrays AS (
     SELECT user_id, arraySort(groupArray((start_ms, pkey, k, zone, end_ms, ord))) AS a
     FROM steps
+    WHERE NOT is_seed
     GROUP BY user_id
 ),
 folded AS (
@@ -22,20 +23,26 @@ folded AS (
 
             ),
             arrayMap(x -> x.3, a), arrayEnumerate(a),
-            (toInt64(0), toInt64(0), toInt64(0), toUInt32(0), toInt64(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %})
-        ) AS st
+            {% if seeded %}(sd.length, sd.longest, sd.balance, toUInt32(0), sd.freezes_used)
+            {% else %}(toInt64(0), toInt64(0), toInt64(0), toUInt32(0), toInt64(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %}){% endif %}
+
+        ) AS st{% if seeded %},
+        sd.started AS seed_started{% endif %}
+
     FROM arrays
+    {% if seeded %}INNER JOIN seeds AS sd ON sd.user_id = arrays.user_id{% endif %}
 ),
 chains AS MATERIALIZED (
     SELECT
-        u.user_id AS user_id,
+        {{ 'f' if seeded else 'u' }}.user_id AS user_id,
         f.user_id != '' AS has_chain,
         f.st.1 AS length,
         f.st.2 AS longest,
         f.st.3 AS balance,
-        f.a[f.st.4].2 AS started,
+        {% if seeded %}if(f.st.4 = 0, f.seed_started, f.a[f.st.4].2){% else %}f.a[f.st.4].2{% endif %} AS started,
         f.a[-1].2 AS last_period,
         f.a[-1].4 AS last_zone,
+        f.a[-1].1 AS last_start_ms,
         f.a[-1].5 AS last_end_ms,
         f.a[-1].6 AS last_ord,
         f.st.5 AS freezes_used{% if with_history %},
@@ -43,6 +50,10 @@ chains AS MATERIALIZED (
         f.st.6 AS lens,
         f.st.7 AS used{% endif %}
 
+    {% if seeded %}
+    FROM folded AS f
+    {% else %}
     FROM (SELECT DISTINCT user_id FROM periods) AS u
     LEFT JOIN folded AS f ON f.user_id = u.user_id
+    {% endif %}
 )

@@ -1,6 +1,7 @@
 {#- CTEs shared by streaks/state and streaks/history: every qualifying period of every user
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
+{% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
 days AS MATERIALIZED (
     -- FINAL merges the aggregate rows on read, an order of magnitude faster than GROUP BY
     SELECT user_id, metric, local_date, value_sum AS v, first_ts, last
@@ -8,13 +9,13 @@ days AS MATERIALIZED (
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND user_id IN {{ p('users', 'Array(String)') }}{% endif %}
     {% if changed_only %}
-    -- the streaks job: only users with events ingested since its last run, or whose events
-    -- became due (ts between the last run's as_of and this one's)
-    AND user_id IN (
-        SELECT DISTINCT user_id FROM {{ db }}.events
-        WHERE ingested_at > {{ p('since', "DateTime64(3, 'UTC')") }}
-           OR (ts > {{ p('previous_as_of', "DateTime64(3, 'UTC')") }} AND ts <= {{ s.as_of() }})
-    )
+    -- the streaks job: users with events ingested since its last run, or whose events became
+    -- due (ts between the last run's as_of and this one's), who cannot continue a stored chain
+    AND user_id IN (SELECT user_id FROM changed) AND user_id NOT IN (SELECT user_id FROM seeds)
+    {% endif %}
+    {% if seeded %}
+    -- continuing stored chains: only the periods after each user's stored last period
+    AND user_id IN (SELECT user_id FROM seeds) AND local_date >= (SELECT min(first_day) FROM seeds)
     {% endif %}
 ),
 inputs AS (
@@ -52,10 +53,20 @@ zone_days AS MATERIALIZED (
 ),
 qualifying AS (
     SELECT q.user_id AS user_id, q.pkey AS pkey, q.zone AS zone, b.start_ms AS start_ms, e.start_ms AS end_ms,
-           {{ s.ord('q.pkey', 'b.ordinal') }} AS ord
-    FROM (SELECT user_id, pkey, zone FROM periods WHERE qualifies) AS q
+           {{ s.ord('q.pkey', 'b.ordinal') }} AS ord, false AS is_seed
+    FROM (
+        SELECT p.user_id AS user_id, p.pkey AS pkey, p.zone AS zone FROM periods AS p
+        {% if seeded %}INNER JOIN seeds AS sd ON sd.user_id = p.user_id WHERE p.qualifies AND p.pkey > sd.last_period
+        {% else %}WHERE p.qualifies{% endif %}
+
+    ) AS q
     INNER JOIN zone_days AS b ON b.tz = q.zone AND b.day = q.pkey
     INNER JOIN zone_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
+    {% if seeded %}
+    -- each stored last period leads its user's new periods, so the first one's k counts from it
+    UNION ALL
+    SELECT user_id, last_period, last_zone, last_start_ms, last_end_ms, last_ord, true FROM seeds
+    {% endif %}
 ),
 ordered AS MATERIALIZED (
     SELECT *,
@@ -78,7 +89,7 @@ moved AS (
 ),
 steps AS (
     SELECT o.user_id AS user_id, o.pkey AS pkey, o.zone AS zone, o.start_ms AS start_ms, o.end_ms AS end_ms,
-           o.ord AS ord,
+           o.ord AS ord, o.is_seed AS is_seed,
            toInt64(if(o.rn = 1, -1, greatest(0, if(o.prev_zone = o.zone, o.ord, m.c_ord) - o.prev_ord - 1))) AS k
     FROM ordered AS o
     LEFT JOIN moved AS m ON m.user_id = o.user_id AND m.pkey = o.pkey

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS streak_chains
     started DATE,
     last_period DATE,
     last_zone VARCHAR,
+    last_start_ms BIGINT,
     last_end_ms BIGINT,
     last_ord BIGINT,
     freezes_used BIGINT,

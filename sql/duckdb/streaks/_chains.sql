@@ -5,14 +5,15 @@ arrays AS (
            list(struct_pack(start_ms := start_ms, pkey := pkey, k := k, zone := zone, end_ms := end_ms, ord := ord)
                 ORDER BY start_ms, pkey) AS a
     FROM steps
+    WHERE NOT is_seed
     GROUP BY user_id
 ),
 folded AS (
     SELECT
-        user_id,
-        a,
+        arrays.user_id,
+        arrays.a,
         list_reduce(
-            list_transform(a, lambda x, i: struct_pack(k := x.k, i := CAST(i AS BIGINT))),
+            list_transform(arrays.a, lambda x, i: struct_pack(k := x.k, i := CAST(i AS BIGINT))),
             lambda acc, x: struct_pack(
                 len := {{ s.step_length('acc', 'x.k') }},
                 longest := greatest(acc.longest, {{ s.step_length('acc', 'x.k') }}),
@@ -23,21 +24,27 @@ folded AS (
                 used := list_append(acc.used, CAST(CASE WHEN x.k > 0 AND x.k <= acc.bal THEN x.k ELSE 0 END AS BIGINT)){% endif %}
 
             ),
-            struct_pack(len := CAST(0 AS BIGINT), longest := CAST(0 AS BIGINT), bal := CAST(0 AS BIGINT), st := CAST(0 AS BIGINT), frozen := CAST(0 AS BIGINT){% if with_history %},
-                        lens := CAST([] AS BIGINT[]), used := CAST([] AS BIGINT[]){% endif %})
-        ) AS st
+            {% if seeded %}struct_pack(len := sd.length, longest := sd.longest, bal := sd.balance, st := CAST(0 AS BIGINT), frozen := sd.freezes_used)
+            {% else %}struct_pack(len := CAST(0 AS BIGINT), longest := CAST(0 AS BIGINT), bal := CAST(0 AS BIGINT), st := CAST(0 AS BIGINT), frozen := CAST(0 AS BIGINT){% if with_history %},
+                        lens := CAST([] AS BIGINT[]), used := CAST([] AS BIGINT[]){% endif %}){% endif %}
+
+        ) AS st{% if seeded %},
+        sd.started AS seed_started{% endif %}
+
     FROM arrays
+    {% if seeded %}JOIN seeds AS sd ON sd.user_id = arrays.user_id{% endif %}
 ),
 chains AS MATERIALIZED (
     SELECT
-        u.user_id,
+        {{ 'f' if seeded else 'u' }}.user_id,
         f.user_id IS NOT NULL AS has_chain,
         f.st.len AS length,
         f.st.longest AS longest,
         f.st.bal AS balance,
-        f.a[f.st.st].pkey AS started,
+        {% if seeded %}CASE WHEN f.st.st = 0 THEN f.seed_started ELSE f.a[f.st.st].pkey END{% else %}f.a[f.st.st].pkey{% endif %} AS started,
         f.a[-1].pkey AS last_period,
         f.a[-1].zone AS last_zone,
+        f.a[-1].start_ms AS last_start_ms,
         f.a[-1].end_ms AS last_end_ms,
         f.a[-1].ord AS last_ord,
         f.st.frozen AS freezes_used{% if with_history %},
@@ -45,6 +52,10 @@ chains AS MATERIALIZED (
         f.st.lens AS lens,
         f.st.used AS used{% endif %}
 
+    {% if seeded %}
+    FROM folded AS f
+    {% else %}
     FROM (SELECT DISTINCT user_id FROM periods) AS u
     LEFT JOIN folded AS f ON f.user_id = u.user_id
+    {% endif %}
 )

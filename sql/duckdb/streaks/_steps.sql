@@ -1,5 +1,6 @@
 {#- DuckDB twin of sql/clickhouse/streaks/_steps.sql (daily_metrics holds one row per day). -#}
 {% import 'streaks/_macros.sql' as s with context %}
+{% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
 days AS MATERIALIZED (
     SELECT user_id, metric, local_date, value_sum AS v, first_ts,
            struct_pack(t := last_ts, e := last_event_id, z := last_tz) AS last
@@ -7,11 +8,10 @@ days AS MATERIALIZED (
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND list_contains($users, user_id){% endif %}
     {% if changed_only %}
-    AND user_id IN (
-        SELECT DISTINCT user_id FROM events
-        WHERE ingested_at > CAST($since AS TIMESTAMP)
-           OR (ts > CAST($previous_as_of AS TIMESTAMP) AND ts <= {{ s.as_of() }})
-    )
+    AND user_id IN (SELECT user_id FROM changed) AND user_id NOT IN (SELECT user_id FROM seeds)
+    {% endif %}
+    {% if seeded %}
+    AND user_id IN (SELECT user_id FROM seeds) AND local_date >= (SELECT min(first_day) FROM seeds)
     {% endif %}
 ),
 inputs AS (
@@ -51,10 +51,19 @@ zone_days AS MATERIALIZED (
 ),
 qualifying AS (
     SELECT q.user_id, q.pkey, q.zone, b.start_ms, e.start_ms AS end_ms,
-           {{ s.ord('q.pkey', 'b.ordinal') }} AS ord
-    FROM (SELECT user_id, pkey, zone FROM periods WHERE qualifies) AS q
+           {{ s.ord('q.pkey', 'b.ordinal') }} AS ord, false AS is_seed
+    FROM (
+        SELECT p.user_id, p.pkey, p.zone FROM periods AS p
+        {% if seeded %}JOIN seeds AS sd ON sd.user_id = p.user_id WHERE p.qualifies AND p.pkey > sd.last_period
+        {% else %}WHERE p.qualifies{% endif %}
+
+    ) AS q
     JOIN zone_days AS b ON b.tz = q.zone AND b.day = q.pkey
     JOIN zone_days AS e ON e.tz = q.zone AND e.day = {{ s.add('q.pkey', 1) }}
+    {% if seeded %}
+    UNION ALL
+    SELECT user_id, last_period, last_zone, last_start_ms, last_end_ms, last_ord, true FROM seeds
+    {% endif %}
 ),
 ordered AS MATERIALIZED (
     SELECT *,
@@ -75,7 +84,7 @@ moved AS (
     {% if frequency == 'daily' %}JOIN zone_days AS d ON d.tz = m.prev_zone AND d.day = m.c_key{% endif %}
 ),
 steps AS (
-    SELECT o.user_id, o.pkey, o.zone, o.start_ms, o.end_ms, o.ord,
+    SELECT o.user_id, o.pkey, o.zone, o.start_ms, o.end_ms, o.ord, o.is_seed,
            CAST(CASE WHEN o.rn = 1 THEN -1
                      ELSE greatest(0, (CASE WHEN o.prev_zone = o.zone THEN o.ord ELSE m.c_ord END) - o.prev_ord - 1)
                 END AS BIGINT) AS k
