@@ -32,8 +32,9 @@ STATE_SCHEMA = {
     "expires_at": pl.Datetime("ms", "UTC"),
 }
 PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31}
-#: Rows ingested this long before the previous run's watermark are looked at again: an insert
-#: in flight when the watermark was read may commit with an earlier `ingested_at`.
+#: On a server, rows ingested this long before the previous run's watermark are looked at
+#: again: an insert in flight when the watermark was read may commit with an earlier
+#: `ingested_at`. Stores held by one process have nothing in flight (margin 0).
 INFLIGHT_MARGIN = timedelta(minutes=10)
 HISTORY_SCHEMA = {
     "user_id": pl.String,
@@ -175,7 +176,7 @@ def run_job(
     as_of: datetime,
     *,
     full: bool = False,
-    inflight_margin: timedelta = INFLIGHT_MARGIN,
+    inflight_margin: timedelta | None = None,
 ) -> int:
     """The `streaks` job (§9): store every streak's chains as of `as_of`.
 
@@ -188,6 +189,8 @@ def run_job(
     Either way the stored rows equal a full recompute's.
     """
     as_of = as_of.astimezone(UTC)
+    if inflight_margin is None:
+        inflight_margin = INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
     rows = 0
     for streak in config.streaks:
         meta_key = f"streaks_job:{streak.key}"

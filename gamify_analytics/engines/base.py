@@ -45,6 +45,9 @@ class Engine(ABC):
     """One store: schema objects live in `database` (ClickHouse) or the file (DuckDB)."""
 
     kind: str
+    #: Whether another process may insert while a job runs (a server). Embedded ClickHouse and
+    #: DuckDB files are held by one process at a time, so nothing can be in flight.
+    concurrent_writers: bool = False
 
     def __init__(self, dsn: str, database: str, cluster: str | None = None):
         self.dsn = dsn

@@ -37,6 +37,7 @@ class ClickHouseEngine(Engine):
             self.path = None
             client_dsn = parts._replace(path="/default", query="").geturl()
         super().__init__(dsn, database, cluster)
+        self.concurrent_writers = self.path is None
         if self.path:
             _check_unlocked(self.path)
         try:

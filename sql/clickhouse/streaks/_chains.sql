@@ -53,7 +53,8 @@ chains AS MATERIALIZED (
     {% if seeded %}
     FROM folded AS f
     {% else %}
-    FROM (SELECT DISTINCT user_id FROM periods) AS u
+    -- every user with an event up to T (from days: materializing periods would hold them all)
+    FROM (SELECT DISTINCT user_id FROM days) AS u
     LEFT JOIN folded AS f ON f.user_id = u.user_id
     {% endif %}
 )

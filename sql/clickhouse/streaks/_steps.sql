@@ -2,7 +2,7 @@
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
-days AS MATERIALIZED (
+days AS {% if straddle %}MATERIALIZED {% endif %}(
     -- FINAL merges the aggregate rows on read, an order of magnitude faster than GROUP BY
     SELECT user_id, metric, local_date, value_sum AS v, first_ts, last
     FROM {{ db }}.daily_metrics FINAL
@@ -31,7 +31,7 @@ inputs AS (
     GROUP BY user_id, metric, local_date
     {% endif %}
 ),
-periods AS MATERIALIZED (
+periods AS (
     SELECT
         user_id,
         {{ s.key('local_date') }} AS pkey,

@@ -1,7 +1,7 @@
 {#- DuckDB twin of sql/clickhouse/streaks/_steps.sql (daily_metrics holds one row per day). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
-days AS MATERIALIZED (
+days AS {% if straddle %}MATERIALIZED {% endif %}(
     SELECT user_id, metric, local_date, value_sum AS v, first_ts,
            struct_pack(t := last_ts, e := last_event_id, z := last_tz) AS last
     FROM daily_metrics
@@ -29,7 +29,7 @@ inputs AS (
     GROUP BY ev.user_id, ev.metric, ev.local_date
     {% endif %}
 ),
-periods AS MATERIALIZED (
+periods AS (
     SELECT
         user_id,
         {{ s.key('local_date') }} AS pkey,
