@@ -16,6 +16,18 @@ CREATE TABLE IF NOT EXISTS {{ m.local('streak_chains') }}{{ m.on_cluster() }}
     last_end_ms Int64,
     last_ord Int64,
     freezes_used Int64,
+    -- the state before the last period (the incremental job can redo the last period alone)
+    has_prev Bool,
+    prev_length Int64,
+    prev_longest Int64,
+    prev_balance Int64,
+    prev_started Date,
+    prev_freezes_used Int64,
+    prev_period Date,
+    prev_zone LowCardinality(String),
+    prev_start_ms Int64,
+    prev_end_ms Int64,
+    prev_ord Int64,
     version UInt64
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'streak_chains', 'version') }}

@@ -1,17 +1,8 @@
 {#- The chain folded per user (docs/streaks.md), for every user with an event up to T. With
     `with_history`, the fold also keeps each step's length and frozen-period count. -#}
 {% import 'streaks/_macros.sql' as s with context %}
-arrays AS (
-    SELECT user_id, arraySort(groupArray((start_ms, pkey, k, zone, end_ms, ord))) AS a
-    FROM steps
-    WHERE NOT is_seed
-    GROUP BY user_id
-),
-folded AS (
-    SELECT
-        user_id,
-        a,
-        arrayFold(
+{% macro fold(ks) -%}
+arrayFold(
             (acc, k, i) -> (
                 {{ s.step_length('acc', 'k') }},
                 greatest(acc.2, {{ s.step_length('acc', 'k') }}),
@@ -22,12 +13,31 @@ folded AS (
                 arrayPushBack(acc.7, if(k > 0 AND k <= acc.3, k, 0)){% endif %}
 
             ),
-            arrayMap(x -> x.3, a), arrayEnumerate(a),
+            {{ ks }}, arrayEnumerate({{ ks }}),
             {% if seeded %}(sd.length, sd.longest, sd.balance, toUInt32(0), sd.freezes_used)
             {% else %}(toInt64(0), toInt64(0), toInt64(0), toUInt32(0), toInt64(0){% if with_history %}, emptyArrayInt64(), emptyArrayInt64(){% endif %}){% endif %}
 
-        ) AS st{% if seeded %},
-        sd.started AS seed_started{% endif %}
+        )
+{%- endmacro %}
+arrays AS (
+    SELECT user_id, arraySort(groupArray((start_ms, pkey, k, zone, end_ms, ord))) AS a
+    FROM steps
+    WHERE NOT is_seed
+    GROUP BY user_id
+),
+folded AS (
+    SELECT
+        user_id,
+        a,
+        {{ fold('arrayMap(x -> x.3, a)') }} AS st{% if with_previous %},
+        -- the state before the last period, so a later run can redo that period alone
+        {{ fold('arrayPopBack(arrayMap(x -> x.3, a))') }} AS pst{% endif %}{% if seeded %},
+        sd.started AS seed_started,
+        sd.last_period AS seed_period,
+        sd.last_zone AS seed_zone,
+        sd.last_start_ms AS seed_start_ms,
+        sd.last_end_ms AS seed_end_ms,
+        sd.last_ord AS seed_ord{% endif %}
 
     FROM arrays
     {% if seeded %}INNER JOIN seeds AS sd ON sd.user_id = arrays.user_id{% endif %}
@@ -45,7 +55,19 @@ chains AS MATERIALIZED (
         f.a[-1].1 AS last_start_ms,
         f.a[-1].5 AS last_end_ms,
         f.a[-1].6 AS last_ord,
-        f.st.5 AS freezes_used{% if with_history %},
+        f.st.5 AS freezes_used{% if with_previous %},
+        {% if seeded %}true{% else %}length(f.a) >= 2{% endif %} AS has_prev,
+        f.pst.1 AS prev_length,
+        f.pst.2 AS prev_longest,
+        f.pst.3 AS prev_balance,
+        {% if seeded %}if(f.pst.4 = 0, f.seed_started, f.a[f.pst.4].2){% else %}f.a[f.pst.4].2{% endif %} AS prev_started,
+        f.pst.5 AS prev_freezes_used,
+        {% if seeded %}if(length(f.a) >= 2, f.a[-2], (f.seed_start_ms, f.seed_period, toInt64(0), toString(f.seed_zone), f.seed_end_ms, f.seed_ord)){% else %}f.a[-2]{% endif %} AS prev,
+        prev.2 AS prev_period,
+        prev.4 AS prev_zone,
+        prev.1 AS prev_start_ms,
+        prev.5 AS prev_end_ms,
+        prev.6 AS prev_ord{% endif %}{% if with_history %},
         f.a AS a,
         f.st.6 AS lens,
         f.st.7 AS used{% endif %}

@@ -1,6 +1,7 @@
 {#- §5 per-period history: each qualifying period, and each period a freeze bridged (docs/streaks.md). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% set with_history = true %}
+{% set with_previous = false %}
 WITH
 {% include 'streaks/_steps.sql' %},
 {% include 'streaks/_chains.sql' %},

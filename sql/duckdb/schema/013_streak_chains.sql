@@ -13,6 +13,17 @@ CREATE TABLE IF NOT EXISTS streak_chains
     last_end_ms BIGINT,
     last_ord BIGINT,
     freezes_used BIGINT,
+    has_prev BOOLEAN,
+    prev_length BIGINT,
+    prev_longest BIGINT,
+    prev_balance BIGINT,
+    prev_started DATE,
+    prev_freezes_used BIGINT,
+    prev_period DATE,
+    prev_zone VARCHAR,
+    prev_start_ms BIGINT,
+    prev_end_ms BIGINT,
+    prev_ord BIGINT,
     version UBIGINT NOT NULL,
     PRIMARY KEY (streak, user_id)
 )

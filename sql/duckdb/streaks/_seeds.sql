@@ -8,10 +8,27 @@ changed AS (
     GROUP BY user_id
 ),
 seeds AS MATERIALIZED (
-    SELECT c.user_id, {{ s.key('c.min_day') }} AS first_day, t.length, t.longest, t.balance, t.started,
-           t.last_period, t.last_zone, t.last_start_ms, t.last_end_ms, t.last_ord, t.freezes_used
-    FROM changed AS c
-    JOIN streak_chains AS t ON t.user_id = c.user_id AND t.streak = $streak AND t.has_chain
-    WHERE {{ s.key('c.min_day') }} > t.last_period
-      AND CAST(({{ s.key('c.min_day') }} - DATE '1970-01-01') AS BIGINT) * 86400000 - 54000000 >= t.last_start_ms
+    SELECT user_id, first_day,
+           CASE WHEN from_last THEN length ELSE prev_length END AS length,
+           CASE WHEN from_last THEN longest ELSE prev_longest END AS longest,
+           CASE WHEN from_last THEN balance ELSE prev_balance END AS balance,
+           CASE WHEN from_last THEN started ELSE prev_started END AS started,
+           CASE WHEN from_last THEN last_period ELSE prev_period END AS last_period,
+           CASE WHEN from_last THEN last_zone ELSE prev_zone END AS last_zone,
+           CASE WHEN from_last THEN last_start_ms ELSE prev_start_ms END AS last_start_ms,
+           CASE WHEN from_last THEN last_end_ms ELSE prev_end_ms END AS last_end_ms,
+           CASE WHEN from_last THEN last_ord ELSE prev_ord END AS last_ord,
+           CASE WHEN from_last THEN freezes_used ELSE prev_freezes_used END AS freezes_used
+    FROM (
+        SELECT t.*, c.first_day,
+               c.first_day > t.last_period AND c.earliest_start >= t.last_start_ms AS from_last,
+               t.has_prev AND c.first_day > t.prev_period AND c.earliest_start >= t.prev_start_ms AS from_prev
+        FROM (
+            SELECT user_id, {{ s.key('min_day') }} AS first_day,
+                   CAST(({{ s.key('min_day') }} - DATE '1970-01-01') AS BIGINT) * 86400000 - 54000000 AS earliest_start
+            FROM changed
+        ) AS c
+        JOIN streak_chains AS t ON t.user_id = c.user_id AND t.streak = $streak AND t.has_chain
+    )
+    WHERE from_last OR from_prev
 )

@@ -1,6 +1,7 @@
 {#- DuckDB twin of sql/clickhouse/streaks/history.sql. -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% set with_history = true %}
+{% set with_previous = false %}
 WITH
 {% include 'streaks/_steps.sql' %},
 {% include 'streaks/_chains.sql' %},
