@@ -190,16 +190,22 @@ def demo(fmt: FormatOpt = Format.table) -> None:
         err.print(f"store: {g.dsn}", highlight=False)
         stored = dict(g.counts().iter_rows())
         top = g.streaks().sort("length", "longest", descending=True).head(5)
-    emit(
-        {
+    if fmt is not Format.table:  # one document for scripts
+        doc = {
             "store": g.dsn,
             "ingest": summary.as_dict(),
             "jobs": jobs,
             "stored_rows": stored,
             "top_streaks": top.to_dicts(),
-        },
-        fmt,
-        title="demo",
+        }
+        emit(doc, fmt, title="demo")
+        return
+    emit(summary.as_dict(), fmt, title=f"ingest into {g.dsn}")
+    emit(jobs, fmt, title="jobs")
+    emit(top, fmt, title="longest current streaks")
+    err.print(
+        "next: gamify streaks --user " + (top["user_id"][0] if top.height else "ID"),
+        highlight=False,
     )
 
 
