@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -86,19 +86,29 @@ class Gamify:
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
         """§5 outputs, computed from the events as of `as_of` (default now)."""
-        keys = [streak] if streak else [s.key for s in self.config.streaks]
-        users = [user] if user else None
-        frames = [streaks_mod.compute(self.engine, self.config, k, as_of, users) for k in keys]
-        return pl.concat(frames) if frames else pl.DataFrame(schema=streaks_mod.STATE_SCHEMA)
+        return self._per_streak(streaks_mod.compute, streaks_mod.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
     ) -> pl.DataFrame:
         """§5 period history (qualifying and frozen periods)."""
+        return self._per_streak(
+            streaks_mod.history, streaks_mod.HISTORY_SCHEMA, streak, user, as_of
+        )
+
+    def _per_streak(
+        self,
+        read: Callable[..., pl.DataFrame],
+        schema: dict,
+        streak: str | None,
+        user: str | None,
+        as_of: datetime | None,
+    ) -> pl.DataFrame:
+        """`read` for one streak, or every streak of the config, stacked."""
         keys = [streak] if streak else [s.key for s in self.config.streaks]
         users = [user] if user else None
-        frames = [streaks_mod.history(self.engine, self.config, k, as_of, users) for k in keys]
-        return pl.concat(frames) if frames else pl.DataFrame(schema=streaks_mod.HISTORY_SCHEMA)
+        frames = [read(self.engine, self.config, k, as_of, users) for k in keys]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         return self.engine.query("read/rejects", {"limit": limit})

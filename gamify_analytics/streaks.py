@@ -182,9 +182,10 @@ def run_job(
 
     Incremental by default: only users with events ingested since the previous run (minus a
     safety margin for inserts in flight), or whose events fell due since its as-of, are
-    touched. Those whose new events all lie after their stored last period continue their
-    stored chain from its state with the new periods only (time proportional to the new
-    data); the others (late events) are recomputed whole. A first run, a changed streak
+    touched. Those whose new events all lie after their stored last period, or after the one
+    before it, continue their stored chain from that period's state with the later periods
+    only (time proportional to the new data); the others (late events, users without a
+    stored chain) are recomputed whole. A first run, a changed streak
     definition, an as-of earlier than the previous one, or `full` recomputes everyone.
     Either way the stored rows equal a full recompute's.
     """

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import duckdb
@@ -42,26 +43,25 @@ class DuckDBEngine(Engine):
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
         return self.con.sql(sql, params=_used(sql, params)).to_arrow_table()
 
-    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
-        data = to_arrow(frame)
-        if data.num_rows:
-            self.con.register("_gamify_insert", data)
-            try:
-                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gamify_insert")
-            finally:
-                self.con.unregister("_gamify_insert")
-
-    def _with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> pl.DataFrame:
+    @contextmanager
+    def _registered(self, name: str, frame: pl.DataFrame | pa.Table) -> Iterator[None]:
+        """`frame` readable as the view `name` for the duration of the block."""
         self.con.register(name, to_arrow(frame))
         try:
-            return self.query(template)
+            yield
         finally:
             self.con.unregister(name)
+
+    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        if len(frame):
+            with self._registered("_gamify_insert", frame):
+                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gamify_insert")
 
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
             return pl.Series("i", [], dtype=pl.UInt32)
-        return self._with("_gamify_stage", keys, "ingest/existing_keys").get_column("i")
+        with self._registered("_gamify_stage", keys):
+            return self.query("ingest/existing_keys").get_column("i")
 
     def insert_events(self, frame: pl.DataFrame) -> None:
         self.con.execute("BEGIN")
@@ -80,13 +80,9 @@ class DuckDBEngine(Engine):
         self._run_with("_gamify_batch", frame, "ingest/insert_rejects")
 
     def _run_with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> None:
-        if not len(frame):
-            return
-        self.con.register(name, to_arrow(frame))
-        try:
-            self.execute(template)
-        finally:
-            self.con.unregister(name)
+        if len(frame):
+            with self._registered(name, frame):
+                self.execute(template)
 
     def close(self) -> None:
         self.con.close()
