@@ -9,8 +9,10 @@ from pathlib import Path
 
 import polars as pl
 
+from gamify_analytics import achievements as achievements_mod
 from gamify_analytics import config as config_mod
 from gamify_analytics import jobs as jobs_mod
+from gamify_analytics import points as points_mod
 from gamify_analytics import schema
 from gamify_analytics import streaks as streaks_mod
 from gamify_analytics.config import Config
@@ -109,6 +111,22 @@ class Gamify:
         users = [user] if user else None
         frames = [read(self.engine, self.config, k, as_of, users) for k in keys]
         return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+    def achievements(self, *, user: str | None = None) -> pl.DataFrame:
+        """§6 completions stored by the achievements job."""
+        return achievements_mod.completions(self.engine, user)
+
+    def rarity(self) -> pl.DataFrame:
+        """Per achievement: completions ÷ users with any event, in percent."""
+        return achievements_mod.rarity(self.engine, self.config)
+
+    def points(self, *, user: str | None = None) -> pl.DataFrame:
+        """§7 totals and levels per user and points system."""
+        return points_mod.totals(self.engine, self.config, user)
+
+    def ledger(self, system: str | None = None, *, user: str | None = None) -> pl.DataFrame:
+        """§7 award ledger: every award with its trigger, source, event and clamped points."""
+        return points_mod.ledger(self.engine, system, user)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         return self.engine.query("read/rejects", {"limit": limit})

@@ -127,6 +127,40 @@ def streaks_cmd(
             emit(g.streaks(streak, user=user, as_of=_as_of(as_of)), fmt, title="streaks")
 
 
+@app.command("achievements")
+def achievements_cmd(
+    user: Annotated[str | None, typer.Option("--user", help="One user.")] = None,
+    rarity: Annotated[bool, typer.Option(help="Completions and rarity per achievement.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Completions (user_id, achievement, achieved_at, backdated), as the last job run stored."""
+    with _gamify() as g:
+        g.init()
+        if rarity:
+            emit(g.rarity(), fmt, title="rarity")
+        else:
+            emit(g.achievements(user=user), fmt, title="achievements")
+
+
+@app.command("points")
+def points_cmd(
+    user: Annotated[str | None, typer.Option("--user", help="One user.")] = None,
+    ledger: Annotated[bool, typer.Option(help="The award ledger instead of totals.")] = False,
+    system: Annotated[str | None, typer.Option("--system", help="One points system.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Totals and levels per user and system (user_id, system, total, level), or the ledger."""
+    with _gamify() as g:
+        g.init()
+        if ledger:
+            emit(g.ledger(system, user=user), fmt, title="ledger")
+        else:
+            frame = g.points(user=user)
+            if system:
+                frame = frame.filter(frame["system"] == system)
+            emit(frame, fmt, title="points")
+
+
 @app.command()
 def rejects(
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100, fmt: FormatOpt = Format.table
@@ -190,6 +224,8 @@ def demo(fmt: FormatOpt = Format.table) -> None:
         err.print(f"store: {g.dsn}", highlight=False)
         stored = dict(g.counts().iter_rows())
         top = g.streaks().sort("length", "longest", descending=True).head(5)
+        rarity = g.rarity()
+        leaders = g.points().sort("total", "user_id", descending=[True, False]).head(5)
     if fmt is not Format.table:  # one document for scripts
         doc = {
             "store": g.dsn,
@@ -197,12 +233,16 @@ def demo(fmt: FormatOpt = Format.table) -> None:
             "jobs": jobs,
             "stored_rows": stored,
             "top_streaks": top.to_dicts(),
+            "achievements": rarity.to_dicts(),
+            "top_points": leaders.to_dicts(),
         }
         emit(doc, fmt, title="demo")
         return
     emit(summary.as_dict(), fmt, title=f"ingest into {g.dsn}")
     emit(jobs, fmt, title="jobs")
     emit(top, fmt, title="longest current streaks")
+    emit(rarity, fmt, title="achievements")
+    emit(leaders, fmt, title="most points")
     err.print(
         "next: gamify streaks --user " + (top["user_id"][0] if top.height else "ID"),
         highlight=False,

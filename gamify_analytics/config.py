@@ -289,11 +289,18 @@ def _streak(path: str, i: int, raw: Any, metrics) -> Streak:
 def _achievement(path: str, i: int, raw: Any, metrics, streaks) -> Achievement:
     e = _Entry(path, _where("achievements", i, raw), raw)
     kind = e.get("kind", str, choices=("metric", "streak", "period", "composite"))
-    common = {"key", "kind", "filters", "description"}
+    common = {"key", "kind", "description"}
     filters = tuple(sorted((str(k), str(v)) for k, v in e.get("filters", dict, {}).items()))
     key = e.key()
+    if filters and kind not in ("metric", "period"):
+        # docs/achievements.md: a filtered streak would be another streak; define that one
+        e.fail("filters", f"only metric and period achievements take filters, not {kind}")
     if kind in ("metric", "period"):
-        e.unknown(common | {"metric", "threshold"} | ({"period"} if kind == "period" else set()))
+        e.unknown(
+            common
+            | {"filters", "metric", "threshold"}
+            | ({"period"} if kind == "period" else set())
+        )
         metric = _known(e, "metric", e.get("metric", str), metrics, "metric")
         period = e.get("period", str, choices=FREQUENCIES) if kind == "period" else None
         return Achievement(
@@ -305,12 +312,12 @@ def _achievement(path: str, i: int, raw: Any, metrics, streaks) -> Achievement:
         length = e.get("length", int)
         if length < 1:
             e.fail("length", "must be >= 1")
-        return Achievement(key, kind, streak=streak, length=length, filters=filters)
+        return Achievement(key, kind, streak=streak, length=length)
     e.unknown(common | {"requires"})
     requires = e.get("requires", list)
     if not requires or not all(isinstance(r, str) for r in requires):
         e.fail("requires", "must be a non-empty list of achievement keys")
-    return Achievement(key, kind, requires=tuple(requires), filters=filters)
+    return Achievement(key, kind, requires=tuple(requires))
 
 
 def _check_requires(path: str, achievements: tuple[Achievement, ...]) -> None:

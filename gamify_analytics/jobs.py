@@ -9,13 +9,17 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from gamify_analytics import streaks
+from gamify_analytics import achievements, points, streaks
 from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine
 
 JobFn = Callable[..., int]
 #: Dependency order: later jobs read what earlier ones store.
-JOBS: dict[str, JobFn] = {"streaks": streaks.run_job}
+JOBS: dict[str, JobFn] = {
+    "streaks": streaks.run_job,
+    "achievements": achievements.run_job,
+    "points": points.run_job,
+}
 
 
 def _ledger(

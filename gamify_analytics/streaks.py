@@ -69,6 +69,7 @@ def _bind(
     users: list[str] | None,
     changed_only: bool = False,
     seeded: bool = False,
+    touched: bool = False,
 ) -> tuple[dict, dict]:
     as_of = as_of.astimezone(UTC)
     latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
@@ -97,6 +98,8 @@ def _bind(
         "filter_users": users is not None,
         "changed_only": changed_only,
         "seeded": seeded,
+        # only the users with events new to the achievements job (docs/achievements.md)
+        "touched": touched,
         # only when events after as_of are stored do days straddle it (raw events needed)
         "straddle": latest is None or int(latest) > params["as_of_ms"],
     }

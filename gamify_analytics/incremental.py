@@ -1,0 +1,94 @@
+"""Bookkeeping shared by the achievements and points jobs (docs/achievements.md).
+
+A run processes the events it has not seen: ingested since the previous run's watermark, or
+fallen due since its as-of. It writes its rows under the next sequence number and commits that
+number (with its as-of and watermark) last, so a crashed run is redone with the same inputs
+and rewrites the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from gamify_analytics.engines import Engine
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Run:
+    """One run of a job: what it may read (`committed`) and what it writes (`seq`)."""
+
+    meta_key: str
+    as_of: datetime
+    committed: int
+    watermark: datetime
+    #: Everything is evaluated from scratch (first run, --full, an as-of moved back).
+    fresh: bool
+    previous: dict[str, Any]
+    state: dict[str, Any] = field(default_factory=dict)
+    previous_as_of: datetime = EPOCH
+    since: datetime = EPOCH
+
+    @property
+    def seq(self) -> int:
+        return self.committed + 1
+
+    def params(self, fresh: bool | None = None) -> dict[str, Any]:
+        """The new-events window as bound parameters (naive UTC, as the engines store it)."""
+        return {
+            "as_of": _naive(self.as_of),
+            "since": _naive(self.since),
+            "previous_as_of": _naive(self.previous_as_of),
+            "seq": self.seq,
+            "committed": self.committed,
+        }
+
+    def commit(self, engine: Engine) -> None:
+        state = {
+            **self.state,
+            "seq": self.seq,
+            "as_of": self.as_of.isoformat(),
+            "watermark": self.watermark.isoformat(),
+        }
+        engine.execute("admin/set_meta", {"key": self.meta_key, "value": json.dumps(state)})
+
+
+def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
+    previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
+    us = engine.scalar("jobs/watermark")
+    watermark = EPOCH + timedelta(microseconds=int(us)) if us is not None else EPOCH
+    committed = int(previous.get("seq", 0))
+    last_as_of = datetime.fromisoformat(previous["as_of"]) if previous else None
+    fresh = full or last_as_of is None or as_of < last_as_of
+    run = Run(meta_key, as_of, committed, watermark, fresh, previous)
+    if not fresh:
+        run.previous_as_of = last_as_of
+        run.since = datetime.fromisoformat(previous["watermark"])
+    return run
+
+
+def fingerprint(*parts: Any) -> str:
+    """Identifies a definition: state computed under another one is recomputed."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def new_events_ctx(fresh: bool, metrics: list[str] | None = None, filters=()) -> tuple[dict, dict]:
+    """Template context and parameters of `jobs/_new_events.sql`."""
+    params: dict[str, Any] = {}
+    names = []
+    for i, (k, v) in enumerate(filters):
+        params[f"f{i}_key"], params[f"f{i}_value"] = k, v
+        names.append((f"f{i}_key", f"f{i}_value"))
+    if metrics is not None:
+        params["metrics"] = metrics
+    ctx = {"fresh": fresh, "metric_list": metrics is not None, "filters": names}
+    return ctx, params
+
+
+def _naive(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,1 @@
+DELETE FROM {{ db }}.streak_milestones WHERE streak = {{ p('streak', 'String') }}

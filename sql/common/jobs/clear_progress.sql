@@ -1,0 +1,1 @@
+DELETE FROM {{ db }}.progress WHERE scope = {{ p('scope', 'String') }}

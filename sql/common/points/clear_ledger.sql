@@ -1,0 +1,1 @@
+DELETE FROM {{ db }}.points_ledger WHERE system = {{ p('system', 'String') }}
