@@ -67,3 +67,77 @@ def test_demo_runs_from_nothing(tmp_path: Path) -> None:
     assert doc["ingest"]["accepted"] > 10_000 and doc["ingest"]["rejected"] == 0
     assert doc["stored_rows"]["events"] == doc["ingest"]["accepted"]
     assert (tmp_path / ".gamify" / "clickhouse").is_dir()
+
+
+ACHIEVEMENTS_CONFIG = """
+[[metrics]]
+key = "lessons"
+[[metrics]]
+key = "minutes"
+[[metrics]]
+key = "quizzes"
+[[achievements]]
+key = "ios_lessons"
+kind = "metric"
+metric = "lessons"
+threshold = 1
+filters = { device = "ios" }
+[[achievements]]
+key = "lessons_3"
+kind = "metric"
+metric = "lessons"
+threshold = 3
+[[achievements]]
+key = "busy_day"
+kind = "period"
+metric = "lessons"
+period = "daily"
+threshold = 2
+[[points]]
+key = "xp"
+max_points = 25
+triggers = [{ metric = "lessons", points = 10 }, { achievement = "lessons_3", points = 5 }]
+levels = [{ key = "novice", points = 0 }, { key = "pro", points = 25 }]
+"""
+
+
+def test_achievements_and_points_on_the_golden_events(tmp_path: Path) -> None:
+    """Hand-checked (the events.csv rows of fixtures/golden/expected_events.csv): alice's
+    lessons in event order are g2 = 2 (04:59:59.999Z, local 2024-03-09), g3 = 0, g1 = 1 (ios);
+    dave's g8 = 3, g9 = 0.000002.
+    xp: alice g2 +20, g1 +10 cut to 5 at the cap of 25, then lessons_3 at g1 +5 cut to 0."""
+    cfg = tmp_path / "gamify.toml"
+    cfg.write_text(ACHIEVEMENTS_CONFIG)
+    base = ["--config", str(cfg), "--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
+    assert gamify(*base, "ingest", str(GOLDEN / "events.csv"), cwd=tmp_path).returncode == 0
+    r = gamify(*base, "run", "--as-of", "2025-01-01T00:00:00Z", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert [j["job"] for j in json.loads(r.stdout)] == ["streaks", "achievements", "points"]
+
+    done = json.loads(gamify(*base, "achievements", "--format", "json", cwd=tmp_path).stdout)
+    got = {(d["user_id"], d["achievement"]): (d["achieved_at"], d["event_id"]) for d in done}
+    assert got == {
+        ("alice", "busy_day"): ("2024-03-10T04:59:59.999Z", "g2"),
+        ("alice", "ios_lessons"): ("2024-03-10T06:59:59.999Z", "g1"),
+        ("alice", "lessons_3"): ("2024-03-10T06:59:59.999Z", "g1"),
+        ("dave", "busy_day"): ("2024-04-06T18:14:59.999Z", "g8"),
+        ("dave", "lessons_3"): ("2024-04-06T18:14:59.999Z", "g8"),
+    }
+    assert all(d["backdated"] for d in done)  # all earned before the first evaluation
+
+    totals = json.loads(gamify(*base, "points", "--format", "json", cwd=tmp_path).stdout)
+    assert {t["user_id"]: (float(t["total"]), t["level"]) for t in totals} == {
+        "alice": (25, "pro"),
+        "carol": (20, "novice"),
+        "dave": (25, "pro"),
+        "erin": (10, "novice"),
+        "frank": (10, "novice"),
+    }
+    ledger = gamify(
+        *base, "points", "--ledger", "--user", "alice", "--format", "json", cwd=tmp_path
+    )
+    rows = [
+        (x["event_id"], x["trigger"], float(x["requested"]), float(x["points"]))
+        for x in json.loads(ledger.stdout)
+    ]
+    assert rows == [("g2", 0, 20, 20), ("g1", 0, 10, 5), ("g1", 1, 5, 0)]
