@@ -52,22 +52,36 @@ SELECT * FROM (
           AND user_id IN (SELECT user_id FROM candidates)
         GROUP BY user_id
     ),
+    -- the running total without clamping: where it stays within [0, cap], clamping never acts
     numbered AS MATERIALIZED (
-        SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY ts, event_id, trigger) AS rn FROM candidates
+        SELECT c.*, CAST(coalesce(s.total, 0) AS Decimal(38, 6)) AS seed,
+               row_number() OVER w AS rn,
+               CAST(coalesce(s.total, 0) + sum(c.amount) OVER w AS Decimal(38, 6)) AS plain
+        FROM candidates AS c
+        LEFT JOIN carried AS s ON s.user_id = c.user_id
+        WINDOW w AS (PARTITION BY c.user_id ORDER BY c.ts, c.event_id, c.trigger ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
     ),
-    lists AS (
-        SELECT n.user_id AS user_id, CAST(max(coalesce(c.total, 0)) AS Decimal(38, 6)) AS seed,
-               {{ d.ordered_list('n.amount', 'n.rn') }} AS amounts
-        FROM numbered AS n
-        LEFT JOIN carried AS c ON c.user_id = n.user_id
-        GROUP BY n.user_id
+    clamped_users AS MATERIALIZED (
+        SELECT user_id FROM numbered GROUP BY user_id
+        HAVING min(plain) < 0 OR max(plain) > {{ d.dec('cap') }}
     ),
+    -- the others are folded award by award
     folded AS (
-        SELECT user_id, seed, {{ d.clamped_totals('amounts', 'seed', d.dec('cap')) }} AS totals FROM lists
+        SELECT user_id, seed, {{ d.clamped_totals('amounts', 'seed', d.dec('cap')) }} AS totals
+        FROM (
+            SELECT user_id, max(seed) AS seed, {{ d.ordered_list('amount', 'rn') }} AS amounts
+            FROM numbered WHERE user_id IN (SELECT user_id FROM clamped_users)
+            GROUP BY user_id
+        ) AS l
     ),
     exploded AS (
         SELECT user_id, seed, totals, {{ d.indexes('totals') }} AS i FROM folded
     )
+    SELECT {{ p('system', 'String') }} AS system, user_id, ts, event_id, trigger, source, tz, local_date,
+           amount AS requested, amount AS points, plain AS total, {{ d.u64('seq') }} AS seq
+    FROM numbered
+    WHERE user_id NOT IN (SELECT user_id FROM clamped_users)
+    UNION ALL
     SELECT {{ p('system', 'String') }} AS system, n.user_id AS user_id, n.ts AS ts, n.event_id AS event_id,
            n.trigger AS trigger, n.source AS source, n.tz AS tz, n.local_date AS local_date, n.amount AS requested,
            CAST(x.totals[x.i] - CASE WHEN x.i = 1 THEN x.seed ELSE x.totals[x.i - 1] END AS Decimal(38, 6)) AS points,
