@@ -18,6 +18,8 @@ from gamify_analytics.config import Achievement, Config
 from gamify_analytics.engines import Engine
 
 META_KEY = "achievements_job"
+#: The shortest period of each frequency, in days (bounds how many periods a span holds).
+MIN_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 28}
 COMPLETION_SCHEMA = {
     "user_id": pl.String,
     "achievement": pl.String,
@@ -90,7 +92,15 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
             if lengths_now and (fresh or any_new):
                 params, ctx = streaks._bind(engine, streak, run.as_of, None, touched=not fresh)
                 news_ctx, news_params = incremental.new_events_ctx(fresh)
-                params.update(run.params(), **news_params, lengths=sorted(lengths_now))
+                params.update(
+                    run.params(),
+                    **news_params,
+                    lengths=sorted(lengths_now),
+                    min_length=min(lengths_now),
+                    max_length=max(lengths_now),
+                    min_period_days=MIN_PERIOD_DAYS[streak.frequency],
+                )
+                ctx["prefilter"] = streaks.stored_as_of(engine, streak) == run.as_of
                 engine.execute("streaks/milestones", params, **ctx, **news_ctx)
         state[key] = {"fingerprint": fp, "lengths": sorted(lengths)}
     return state

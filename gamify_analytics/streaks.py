@@ -235,6 +235,17 @@ def run_job(
     return rows
 
 
+def stored_as_of(engine: Engine, streak: Streak) -> datetime | None:
+    """The as-of of the chains the streaks job stored for `streak` (None if none, or if they
+    were computed under other rules)."""
+    state = json.loads(
+        engine.scalar("admin/get_meta", {"key": f"streaks_job:{streak.key}"}) or "null"
+    )
+    if not state or state["fingerprint"] != fingerprint(streak):
+        return None
+    return datetime.fromisoformat(state["as_of"])
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -10,7 +10,9 @@ CREATE TABLE IF NOT EXISTS {{ m.local('achievements') }}{{ m.on_cluster() }}
     tz LowCardinality(String),
     local_date Date,
     backdated Bool,
-    seq UInt64
+    seq UInt64,
+    -- jobs read the rows of one run: parts written before it are skipped
+    INDEX seq_window seq TYPE minmax GRANULARITY 1
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'achievements') }}
 ORDER BY (achievement, user_id)

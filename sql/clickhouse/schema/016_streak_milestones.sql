@@ -11,7 +11,9 @@ CREATE TABLE IF NOT EXISTS {{ m.local('streak_milestones') }}{{ m.on_cluster() }
     event_id String,
     tz LowCardinality(String),
     local_date Date,
-    seq UInt64
+    seq UInt64,
+    -- jobs read the rows of one run: parts written before it are skipped
+    INDEX seq_window seq TYPE minmax GRANULARITY 1
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'streak_milestones') }}
 ORDER BY (streak, length, user_id, period)

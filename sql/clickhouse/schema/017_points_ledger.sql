@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS {{ m.local('points_ledger') }}{{ m.on_cluster() }}
     requested Decimal(38, 6),
     points Decimal(38, 6),
     total Decimal(38, 6),
-    seq UInt64
+    seq UInt64,
+    -- jobs read the rows of one run: parts written before it are skipped
+    INDEX seq_window seq TYPE minmax GRANULARITY 1
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'points_ledger') }}
 PARTITION BY toYYYYMM(ts)

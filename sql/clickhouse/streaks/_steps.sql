@@ -2,14 +2,14 @@
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
-{% if touched %}{% include 'jobs/_new_events.sql' %},{% endif %}
+{% if touched %}{% include 'streaks/_touched.sql' %},{% endif %}
 days AS {% if straddle %}MATERIALIZED {% endif %}(
     -- FINAL merges the aggregate rows on read, an order of magnitude faster than GROUP BY
     SELECT user_id, metric, local_date, value_sum AS v, first_ts, last
     FROM {{ db }}.daily_metrics FINAL
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND user_id IN {{ p('users', 'Array(String)') }}{% endif %}
-    {% if touched %}AND user_id IN (SELECT user_id FROM new_events){% endif %}
+    {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
     {% if changed_only %}
     -- the streaks job: users with events ingested since its last run, or whose events became
     -- due (ts between the last run's as_of and this one's), who cannot continue a stored chain

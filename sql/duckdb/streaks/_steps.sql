@@ -1,14 +1,14 @@
 {#- DuckDB twin of sql/clickhouse/streaks/_steps.sql (daily_metrics holds one row per day). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
-{% if touched %}{% include 'jobs/_new_events.sql' %},{% endif %}
+{% if touched %}{% include 'streaks/_touched.sql' %},{% endif %}
 days AS {% if straddle %}MATERIALIZED {% endif %}(
     SELECT user_id, metric, local_date, value_sum AS v, first_ts,
            struct_pack(t := last_ts, e := last_event_id, z := last_tz) AS last
     FROM daily_metrics
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND list_contains($users, user_id){% endif %}
-    {% if touched %}AND user_id IN (SELECT user_id FROM new_events){% endif %}
+    {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
     {% if changed_only %}
     AND user_id IN (SELECT user_id FROM changed) AND user_id NOT IN (SELECT user_id FROM seeds)
     {% endif %}
