@@ -85,7 +85,7 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
         fp = streaks.fingerprint(streak)
         seen = previous.get(key, {})
         if seen.get("fingerprint") != fp:
-            engine.execute("achievements/clear_milestones", {"streak": key})
+            incremental.clear(engine, "streak_milestones", "streak", key)
             seen = {}
         known = set(seen.get("lengths", [])) if not run.fresh else set()
         for lengths_now, fresh in ((lengths & known, False), (lengths - known, True)):
@@ -122,7 +122,7 @@ def _evaluate(
             return
         scope = {"scope": f"achievement:{a.key}", "counters": ["total"]}
         if fresh:
-            engine.execute("jobs/clear_progress", scope)
+            incremental.clear(engine, "progress", "scope", scope["scope"])
         params.update(scope)
         engine.execute("achievements/metric", params, **ctx)
         engine.execute("jobs/carry_totals", params, **ctx, counter="'total'", per_metric=False)

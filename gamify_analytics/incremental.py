@@ -72,6 +72,14 @@ def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
     return run
 
 
+def clear(engine: Engine, table: str, column: str, value: str) -> None:
+    """Delete the rows of one key before it is evaluated afresh. Looks first: a delete on
+    embedded ClickHouse visits every partition even when nothing matches."""
+    where = {"table_ident": table, "column_ident": column}
+    if engine.scalar("admin/any_rows", {"value": value}, **where):
+        engine.execute("admin/delete_rows", {"value": value}, **where)
+
+
 def fingerprint(*parts: Any) -> str:
     """Identifies a definition: state computed under another one is recomputed."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]

@@ -57,8 +57,8 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         fresh = run.fresh or seen is None or seen["fingerprint"] != fp
         scope = f"points:{system.key}"
         if fresh:
-            engine.execute("points/clear_ledger", {"system": system.key})
-            engine.execute("jobs/clear_progress", {"scope": scope})
+            incremental.clear(engine, "points_ledger", "system", system.key)
+            incremental.clear(engine, "progress", "scope", scope)
         metrics = sorted({t.metric for t in system.triggers if t.metric})
         ctx, params = incremental.new_events_ctx(fresh, metrics)
         params.update(

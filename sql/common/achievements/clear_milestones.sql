@@ -1,1 +1,0 @@
-DELETE FROM {{ db }}.streak_milestones WHERE streak = {{ p('streak', 'String') }}

@@ -1,1 +1,0 @@
-DELETE FROM {{ db }}.progress WHERE scope = {{ p('scope', 'String') }}

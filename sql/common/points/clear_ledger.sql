@@ -1,1 +1,0 @@
-DELETE FROM {{ db }}.points_ledger WHERE system = {{ p('system', 'String') }}
