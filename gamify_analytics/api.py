@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -12,6 +12,7 @@ import polars as pl
 from gamify_analytics import achievements as achievements_mod
 from gamify_analytics import config as config_mod
 from gamify_analytics import jobs as jobs_mod
+from gamify_analytics import leaderboards as leaderboards_mod
 from gamify_analytics import points as points_mod
 from gamify_analytics import schema
 from gamify_analytics import streaks as streaks_mod
@@ -74,11 +75,26 @@ class Gamify:
         )
 
     def run(
-        self, jobs: list[str] | None = None, *, as_of: datetime | None = None, full: bool = False
+        self,
+        jobs: list[str] | None = None,
+        *,
+        as_of: datetime | None = None,
+        full: bool = False,
+        wait: bool = False,
+        timeout: float = jobs_mod.WAIT_TIMEOUT,
     ) -> list[dict]:
-        """Run jobs (all by default) in dependency order (§9)."""
-        self.init()
-        return jobs_mod.run(self.engine, self.config, jobs, as_of=as_of, full=full)
+        """Run jobs (all by default) in dependency order (§9), one run of a job at a time: if
+        another live run holds one of them, raises `jobs.JobBusy` naming it, or with `wait`
+        tries again until they are free (up to `timeout` s). While waiting the store is closed,
+        so that a store only one process may open is free for the run being waited for."""
+
+        def attempt() -> list[dict]:
+            self.init()
+            return jobs_mod.run(self.engine, self.config, jobs, as_of=as_of, full=full)
+
+        if not wait:
+            return attempt()
+        return jobs_mod.retry_busy(attempt, timeout=timeout, between=self.close)
 
     def streaks(
         self,
@@ -127,6 +143,16 @@ class Gamify:
     def ledger(self, system: str | None = None, *, user: str | None = None) -> pl.DataFrame:
         """§7 award ledger: every award with its trigger, source, event and clamped points."""
         return points_mod.ledger(self.engine, system, user)
+
+    def leaderboard(
+        self,
+        key: str,
+        run: date | None = None,
+        group: str = "",
+        as_of: datetime | None = None,
+    ) -> dict:
+        """§8 standings of one run and group: final if finalized, else live (provisional)."""
+        return leaderboards_mod.standings(self.engine, self.config, key, run, group, as_of)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         return self.engine.query("read/rejects", {"limit": limit})

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gamify_analytics.api import Gamify
+from gamify_analytics.cli_jobs import jobs_app, scheduler_cmd
 from gamify_analytics.config import ConfigError
 from gamify_analytics.engines import StoreError
 from gamify_analytics.ingest.readers import InputError
@@ -19,6 +21,8 @@ from gamify_analytics.output import Format, emit, err
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 fixtures_app = typer.Typer(no_args_is_help=True, help="Synthetic data.")
 app.add_typer(fixtures_app, name="fixtures")
+app.add_typer(jobs_app, name="jobs")
+app.command("scheduler")(scheduler_cmd)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", envvar="GAMIFY_CONFIG", help="Config file.")
@@ -103,11 +107,12 @@ def run_jobs(
     jobs: Annotated[list[str] | None, typer.Argument(help="Jobs to run (default: all).")] = None,
     as_of: AsOfOpt = None,
     full: Annotated[bool, typer.Option(help="Recompute from scratch.")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait while a job is busy.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run jobs in dependency order (§9)."""
     with _gamify() as g:
-        emit(g.run(jobs, as_of=_as_of(as_of), full=full), fmt, title="jobs")
+        emit(g.run(jobs, as_of=_as_of(as_of), full=full, wait=wait), fmt, title="jobs")
 
 
 @app.command("streaks")
@@ -159,6 +164,45 @@ def points_cmd(
             if system:
                 frame = frame.filter(frame["system"] == system)
             emit(frame, fmt, title="points")
+
+
+@app.command("leaderboard")
+def leaderboard_cmd(
+    key: Annotated[str, typer.Argument(help="Leaderboard key.")],
+    run: Annotated[str | None, typer.Option("--run", help="Run date (default: today's).")] = None,
+    group: Annotated[str, typer.Option("--group", help="Breakdown group.")] = "",
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Standings of one run: {leaderboard, run, status, entries: [{rank, user_id, score}]}."""
+    with _gamify() as g:
+        g.init()
+        doc = g.leaderboard(key, _date(run, "--run"), group, _as_of(as_of))
+    if fmt is Format.json:
+        emit(doc, fmt)
+        return
+    title = f"{doc['leaderboard']} {doc['run']} ({doc['status']}, {doc['late']} late)"
+    emit(pl.DataFrame(doc["entries"], schema=ENTRY_SCHEMA), fmt, title=title)
+
+
+ENTRY_SCHEMA = {
+    "rank": pl.Int64,
+    "user_id": pl.String,
+    "score": pl.Decimal(38, 6),
+    "previous_rank": pl.Int64,
+    "previous_score": pl.Decimal(38, 6),
+}
+
+
+def _date(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
 
 
 @app.command()

@@ -44,6 +44,12 @@ def _fingerprint(config: Config, system: PointsSystem) -> str:
     return incremental.fingerprint(system.triggers, system.max_points, named)
 
 
+def committed_seq(engine: Engine) -> int:
+    """The sequence number of the last committed points run (0 before the first)."""
+    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
+    return int(state.get("seq", 0))
+
+
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
     """The `points` job (§9): append this run's awards to the ledger of every system."""
     run = incremental.begin(engine, META_KEY, as_of, full)
@@ -116,10 +122,9 @@ def level_of(system: PointsSystem, total: Decimal) -> str | None:
 
 def totals(engine: Engine, config: Config, user: str | None = None) -> pl.DataFrame:
     """Per user and system: the points total and the level it reaches."""
-    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
     frame = engine.query(
         "points/totals",
-        {"committed": int(state.get("seq", 0)), "user": user},
+        {"committed": committed_seq(engine), "user": user},
         one_user=user is not None,
     )
     if frame.height == 0:

@@ -19,3 +19,6 @@
 {% macro indexes(list) %}arrayJoin(arrayEnumerate({{ list }})){% endmacro %}
 {% macro epoch_us(x) %}toUnixTimestamp64Micro({{ x }}){% endmacro %}
 {% macro times_int(dec, n) %}{{ dec }} * ({{ n }}){% endmacro %}
+{% macro date(name) %}{{ p(name, 'Date') }}{% endmacro %}
+{% macro last_ts(alias) %}{{ alias }}.last.1{% endmacro %}
+{% macro attr_or(map, k, missing) %}if(mapContains({{ map }}, {{ p(k, 'String') }}), {{ map }}[{{ p(k, 'String') }}], {{ missing }}){% endmacro %}

@@ -16,3 +16,6 @@
 {% macro indexes(list) %}unnest(generate_series(1, len({{ list }}))){% endmacro %}
 {% macro epoch_us(x) %}epoch_us({{ x }}){% endmacro %}
 {% macro times_int(dec, n) %}{{ dec }} * CAST({{ n }} AS DECIMAL(38, 0)){% endmacro %}
+{% macro date(name) %}CAST(${{ name }} AS DATE){% endmacro %}
+{% macro last_ts(alias) %}{{ alias }}.last_ts{% endmacro %}
+{% macro attr_or(map, k, missing) %}coalesce({{ map }}[${{ k }}], {{ missing }}){% endmacro %}

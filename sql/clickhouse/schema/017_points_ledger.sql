@@ -20,4 +20,5 @@ CREATE TABLE IF NOT EXISTS {{ m.local('points_ledger') }}{{ m.on_cluster() }}
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'points_ledger') }}
 PARTITION BY toYYYYMM(ts)
-ORDER BY (system, user_id, ts, event_id, trigger)
+-- by local date first: a leaderboard run reads the rows of its dates only
+ORDER BY (system, local_date, user_id, ts, event_id, trigger)

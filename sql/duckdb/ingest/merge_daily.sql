@@ -10,7 +10,8 @@ SELECT
     min(ts) AS first_ts,
     max(ts) AS last_ts,
     arg_max(tz, (ts, event_id)) AS last_tz,
-    arg_max(event_id, (ts, event_id)) AS last_event_id
+    arg_max(event_id, (ts, event_id)) AS last_event_id,
+    max(ts) FILTER (WHERE value != 0) AS last_change
 FROM _gamify_batch
 GROUP BY user_id, metric, local_date
 ON CONFLICT (user_id, metric, local_date) DO UPDATE SET
@@ -21,4 +22,5 @@ ON CONFLICT (user_id, metric, local_date) DO UPDATE SET
                    THEN excluded.last_tz ELSE daily_metrics.last_tz END,
     last_event_id = CASE WHEN (excluded.last_ts, excluded.last_event_id) > (daily_metrics.last_ts, daily_metrics.last_event_id)
                    THEN excluded.last_event_id ELSE daily_metrics.last_event_id END,
-    last_ts = greatest(daily_metrics.last_ts, excluded.last_ts)
+    last_ts = greatest(daily_metrics.last_ts, excluded.last_ts),
+    last_change = greatest(daily_metrics.last_change, excluded.last_change)

@@ -1,0 +1,346 @@
+"""Leaderboards (§8): live provisional standings, finalization 12 h after a run's UTC end,
+late contributions counted, and each user's previous rank and score.
+
+Rules: docs/leaderboards.md. Metric and points boards rank in SQL (`sql/common/leaderboards/`)
+over the per-day aggregates or the points ledger; streak boards rank the stored chains.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from gamify_analytics import points, streaks
+from gamify_analytics.config import Config, ConfigError, Leaderboard
+from gamify_analytics.engines import Engine
+
+META_KEY = "leaderboards_job"
+PERPETUAL = date(1970, 1, 1)
+#: A late contribution reopens nothing; candidate runs are looked for this far before the
+#: latest final run (older runs without a status row had no contribution when they fell due).
+LOOKBACK = timedelta(days=62)
+
+
+def find(config: Config, key: str) -> Leaderboard:
+    for b in config.leaderboards:
+        if b.key == key:
+            return b
+    known = ", ".join(b.key for b in config.leaderboards) or "none"
+    raise ConfigError(f"{config.path}: no leaderboard {key!r} (known: {known})")
+
+
+def source(board: Leaderboard) -> tuple[str, str]:
+    """('metric' | 'points' | 'streak', key) of `rank_by`."""
+    kind, _, ref = board.rank_by.partition(":")
+    return kind, ref
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def run_key(day: date, period: str) -> date:
+    if period == "daily":
+        return day
+    if period == "weekly":
+        return day - timedelta(days=day.weekday())
+    if period == "monthly":
+        return day.replace(day=1)
+    return PERPETUAL
+
+
+def next_key(key: date, period: str) -> date:
+    if period == "daily":
+        return key + timedelta(days=1)
+    if period == "weekly":
+        return key + timedelta(days=7)
+    return (key.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_key(key: date, period: str) -> date:
+    if period == "monthly":
+        return (key - timedelta(days=1)).replace(day=1)
+    return key - timedelta(days=1 if period == "daily" else 7)
+
+
+def run_dates(key: date, period: str) -> tuple[date, date]:
+    """The first and last local date of a run."""
+    if period == "daily":
+        return key, key
+    if period == "weekly":
+        return key, key + timedelta(days=6)
+    return key, key.replace(day=calendar.monthrange(key.year, key.month)[1])
+
+
+def run_end(key: date, period: str) -> datetime:
+    """UTC midnight of the next run's first date."""
+    n = next_key(key, period)
+    return datetime(n.year, n.month, n.day, tzinfo=UTC)
+
+
+def due(key: date, board: Leaderboard) -> datetime:
+    return run_end(key, board.period) + timedelta(hours=board.finalize_after_hours)
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def _bind(
+    engine: Engine, board: Leaderboard, key: date, as_of: datetime, group: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    kind, ref = source(board)
+    first, last = run_dates(key, board.period)
+    params: dict[str, Any] = {
+        "board": board.key,
+        "ref": ref,
+        "run": key,
+        "run_first": first,
+        "run_last": last,
+        "as_of": as_of.astimezone(UTC).replace(tzinfo=None),
+        "grp": group,
+        "limit": board.max_participants,
+    }
+    breakdown = []
+    for i, attr in enumerate(board.breakdown):
+        params[f"b{i}"] = attr
+        breakdown.append(f"b{i}")
+    latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
+    as_of_ms = int(as_of.timestamp() * 1000)
+    ctx = {
+        "source": kind,
+        "bounded": board.period != "perpetual",
+        "breakdown": breakdown,
+        # only when events after as_of are stored do days straddle it (raw events needed)
+        "straddle": kind == "metric" and (latest is None or int(latest) > as_of_ms),
+    }
+    return params, ctx
+
+
+def _live(
+    engine: Engine, config: Config, board: Leaderboard, key: date, group: str, as_of: datetime
+) -> list[dict[str, Any]]:
+    kind, ref = source(board)
+    if kind == "streak":
+        return _streak_board(engine, config, board, ref, group, as_of)
+    params, ctx = _bind(engine, board, key, as_of, group)
+    frame = engine.query("leaderboards/top", params, **ctx)
+    return (
+        [
+            {"rank": i + 1, "user_id": u, "score": s}
+            for i, (u, s) in enumerate(zip(frame["user_id"], frame["score"], strict=True))
+        ]
+        if frame.height
+        else []
+    )
+
+
+def _streak_board(
+    engine: Engine, config: Config, board: Leaderboard, streak: str, group: str, as_of: datetime
+) -> list[dict[str, Any]]:
+    """Current length as of the read; ties to the earlier `started`, then user_id."""
+    frame = streaks.stored(engine, config, streak, as_of).filter(pl.col("length") > 0)
+    if group:
+        frame = frame.join(_groups(engine, board), on="user_id", how="left").filter(
+            pl.col("grp").fill_null(_missing_group(board)) == group
+        )
+    frame = frame.sort(["length", "started", "user_id"], descending=[True, False, False])
+    frame = frame.head(board.max_participants)
+    return [
+        {"rank": i + 1, "user_id": u, "score": Decimal(n)}
+        for i, (u, n) in enumerate(zip(frame["user_id"], frame["length"], strict=True))
+    ]
+
+
+def _groups(engine: Engine, board: Leaderboard) -> pl.DataFrame:
+    users = engine.query("read/users")
+    names = []
+    for attrs in users["attributes"].to_list():
+        values = dict(attrs or [])
+        if isinstance(attrs, list):
+            values = {a["key"]: a["value"] for a in attrs}
+        names.append("/".join(values.get(b, "(none)") for b in board.breakdown))
+    return pl.DataFrame({"user_id": users["user_id"], "grp": pl.Series(names, dtype=pl.String)})
+
+
+def _missing_group(board: Leaderboard) -> str:
+    return "/".join("(none)" for _ in board.breakdown)
+
+
+def _final(engine: Engine, board: Leaderboard, key: date, group: str) -> list[dict[str, Any]]:
+    params = {
+        "board": board.key,
+        "run": key,
+        "previous": previous_key(key, board.period),
+        "grp": group,
+    }
+    frame = engine.query("leaderboards/final_read", params)
+    return [
+        {
+            "rank": r["rank"],
+            "user_id": r["user_id"],
+            "score": r["score"],
+            "previous_rank": r["previous_rank"] if r["had_previous"] else None,
+            "previous_score": r["previous_score"] if r["had_previous"] else None,
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def _status(engine: Engine, board: Leaderboard, key: date) -> dict[str, Any] | None:
+    frame = engine.query("leaderboards/runs", {"board": board.key, "run": key}, one_run=True)
+    return frame.row(0, named=True) if frame.height else None
+
+
+def standings(
+    engine: Engine,
+    config: Config,
+    key: str,
+    run: date | None = None,
+    group: str = "",
+    as_of: datetime | None = None,
+) -> dict[str, Any]:
+    """`{leaderboard, run, status, late, entries: [{rank, user_id, score, previous_rank,
+    previous_score}]}`; the run defaults to the one holding as_of's UTC date."""
+    board = find(config, key)
+    as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
+    perpetual = board.period == "perpetual" or source(board)[0] == "streak"
+    rk = PERPETUAL if perpetual else run_key(run or as_of.date(), board.period)
+    status = None if perpetual else _status(engine, board, rk)
+    if status is not None:
+        entries = _final(engine, board, rk, group)
+    else:
+        entries = _live(engine, config, board, rk, group, as_of)
+        before: dict[str, dict[str, Any]] = {}
+        if not perpetual:
+            prev = previous_key(rk, board.period)
+            prev_rows = (
+                _final(engine, board, prev, group)
+                if _status(engine, board, prev)
+                else _live(engine, config, board, prev, group, as_of)
+            )
+            before = {r["user_id"]: r for r in prev_rows}
+        for e in entries:
+            p = before.get(e["user_id"])
+            e["previous_rank"] = p["rank"] if p else None
+            e["previous_score"] = p["score"] if p else None
+    return {
+        "leaderboard": board.key,
+        "run": "perpetual" if perpetual else rk.isoformat(),
+        "group": group,
+        "status": "final" if status is not None else "provisional",
+        "late": int(status["late"]) if status else 0,
+        "entries": entries,
+    }
+
+
+# --- the job ---------------------------------------------------------------------------------
+
+
+def finalize_run(
+    engine: Engine, config: Config, board: Leaderboard, key: date, as_of: datetime
+) -> int:
+    """Store a run's final standings (every group), then its status row; returns participants
+    of the whole board kept."""
+    params, ctx = _bind(engine, board, key, as_of)
+    engine.execute("leaderboards/finalize", params, **ctx)
+    participants = int(engine.scalar("leaderboards/participants", params) or 0)
+    engine.execute(
+        "leaderboards/insert_run",
+        {
+            **params,
+            "finalized_at": datetime.now(UTC).replace(tzinfo=None),
+            "watermark_us": int(engine.scalar("jobs/watermark") or 0),
+            "points_seq": points.committed_seq(engine),
+            "participants": participants,
+            "late": 0,
+            "version": time.time_ns(),
+        },
+    )
+    return participants
+
+
+def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
+    """The `leaderboards` job (§9): finalize every due run not final yet (missed ones caught up),
+    and recount the late contributions of final runs that received some. Final standings are
+    never recomputed, so `full` changes nothing. Returns the runs finalized."""
+    as_of = as_of.astimezone(UTC)
+    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
+    watermark_us = int(engine.scalar("jobs/watermark") or 0)
+    points_seq = points.committed_seq(engine)
+    finalized = 0
+    for board in config.leaderboards:
+        kind, ref = source(board)
+        if kind == "streak" or board.period == "perpetual":
+            continue
+        finals = {
+            r["run"]: r
+            for r in engine.query(
+                "leaderboards/runs", {"board": board.key}, one_run=False
+            ).iter_rows(named=True)
+        }
+        since = max(finals) - LOOKBACK if finals else date(1970, 1, 1)
+        dates = engine.query(
+            "leaderboards/run_dates",
+            {"ref": ref, "since_date": since, "until_date": as_of.date()},
+            source=kind,
+        )
+        keys = sorted({run_key(d, board.period) for d in dates["local_date"].to_list()})
+        for key in keys:
+            if key not in finals and due(key, board) <= as_of:
+                finalize_run(engine, config, board, key, as_of)
+                finalized += 1
+        seen = state.get(board.key)
+        if seen and finals:
+            _recount_late(engine, board, kind, ref, finals, seen)
+        state[board.key] = {"watermark_us": watermark_us, "points_seq": points_seq}
+    engine.execute("admin/set_meta", {"key": META_KEY, "value": json.dumps(state)})
+    return finalized
+
+
+def _recount_late(
+    engine: Engine, board: Leaderboard, kind: str, ref: str, finals: dict, seen: dict
+) -> None:
+    """Final runs that received contributions since the previous job run: count them again."""
+    touched = engine.query(
+        "leaderboards/touched_dates",
+        {"ref": ref, "since": _from_us(seen["watermark_us"]), "points_since": seen["points_seq"]},
+        source=kind,
+    )
+    for key in sorted({run_key(d, board.period) for d in touched["local_date"].to_list()}):
+        status = finals.get(key)
+        if status is None:
+            continue
+        first, last = run_dates(key, board.period)
+        late = engine.scalar(
+            "leaderboards/late",
+            {
+                "ref": ref,
+                "run_first": first,
+                "run_last": last,
+                "finalized_watermark": _from_us(status["watermark_us"]),
+                "points_seq": status["points_seq"],
+            },
+            source=kind,
+        )
+        if int(late or 0) != int(status["late"]):
+            engine.execute(
+                "leaderboards/insert_run",
+                {
+                    **status,
+                    "board": board.key,
+                    "run": key,
+                    "finalized_at": status["finalized_at"].replace(tzinfo=None),
+                    "as_of": status["as_of"].replace(tzinfo=None),
+                    "late": int(late or 0),
+                    "version": time.time_ns(),
+                },
+            )
+
+
+def _from_us(us: int) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(microseconds=int(us))
