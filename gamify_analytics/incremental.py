@@ -72,10 +72,10 @@ def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
     return run
 
 
-def clear(engine: Engine, table: str, column: str, value: str) -> None:
+def clear(engine: Engine, table: str, column: str, value: Any, value_type: str = "String") -> None:
     """Delete the rows of one key before it is evaluated afresh. Looks first: a delete on
     embedded ClickHouse visits every partition even when nothing matches."""
-    where = {"table_ident": table, "column_ident": column}
+    where = {"table_ident": table, "column_ident": column, "value_type": value_type}
     if engine.scalar("admin/any_rows", {"value": value}, **where):
         engine.execute("admin/delete_rows", {"value": value}, **where)
 

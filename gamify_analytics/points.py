@@ -57,6 +57,9 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     upstream = int(json.loads(upstream_state)["seq"]) if upstream_state else 0
     previous = run.previous.get("systems", {})
     systems = {}
+    # rows of this sequence are left only by a run that crashed before committing: the ledger
+    # is summed without deduplication (leaderboards), so they go first
+    incremental.clear(engine, "points_ledger", "seq", run.seq, "UInt64")
     for system in config.points:
         fp = _fingerprint(config, system)
         seen = previous.get(system.key)
