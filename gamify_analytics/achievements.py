@@ -89,18 +89,22 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
             seen = {}
         known = set(seen.get("lengths", [])) if not run.fresh else set()
         for lengths_now, fresh in ((lengths & known, False), (lengths - known, True)):
-            if lengths_now and (fresh or any_new):
+            if not lengths_now or not (fresh or any_new):
+                continue
+            for part in incremental.buckets(engine, fresh):
                 params, ctx = streaks._bind(engine, streak, run.as_of, None, touched=not fresh)
                 news_ctx, news_params = incremental.new_events_ctx(fresh)
                 params.update(
                     run.params(),
                     **news_params,
+                    **part["params"],
                     lengths=sorted(lengths_now),
                     min_length=min(lengths_now),
                     max_length=max(lengths_now),
                     min_period_days=MIN_PERIOD_DAYS[streak.frequency],
                 )
                 ctx["prefilter"] = streaks.stored_as_of(engine, streak) == run.as_of
+                ctx["bucketed"] = part["bucketed"]
                 engine.execute("streaks/milestones", params, **ctx, **news_ctx)
         state[key] = {"fingerprint": fp, "lengths": sorted(lengths)}
     return state
@@ -124,8 +128,17 @@ def _evaluate(
         if fresh:
             incremental.clear(engine, "progress", "scope", scope["scope"])
         params.update(scope)
-        engine.execute("achievements/metric", params, **ctx)
-        engine.execute("jobs/carry_totals", params, **ctx, counter="'total'", per_metric=False)
+        for part in incremental.buckets(engine, fresh):
+            bound = {**params, **part["params"]}
+            engine.execute("achievements/metric", bound, **ctx, bucketed=part["bucketed"])
+            engine.execute(
+                "jobs/carry_totals",
+                bound,
+                **ctx,
+                counter="'total'",
+                per_metric=False,
+                bucketed=part["bucketed"],
+            )
     elif a.kind == "streak":
         params.update(streak=a.streak, length=a.length)
         engine.execute("achievements/streak", params, fresh=fresh)

@@ -17,6 +17,9 @@ from typing import Any
 from gamify_analytics.engines import Engine
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: A full recompute goes through users in hash buckets of about this many events, so its
+#: memory stays bounded whatever the history (§13: peak memory <= 8 GB).
+EVENTS_PER_BUCKET = 10_000_000
 
 
 @dataclass
@@ -78,6 +81,21 @@ def clear(engine: Engine, table: str, column: str, value: Any, value_type: str =
     where = {"table_ident": table, "column_ident": column, "value_type": value_type}
     if engine.scalar("admin/any_rows", {"value": value}, **where):
         engine.execute("admin/delete_rows", {"value": value}, **where)
+
+
+def buckets(engine: Engine, fresh: bool) -> list[dict[str, Any]]:
+    """Parameters for each pass over the users: one pass for an incremental run (its new
+    events are few), enough hash buckets for a full one."""
+    if not fresh:
+        return [{"bucketed": False, "params": {}}]
+    return buckets_for(int(engine.scalar("jobs/count_events") or 0))
+
+
+def buckets_for(events: int) -> list[dict[str, Any]]:
+    n = max(1, -(-events // EVENTS_PER_BUCKET))
+    if n == 1:
+        return [{"bucketed": False, "params": {}}]
+    return [{"bucketed": True, "params": {"bucket": b, "buckets": n}} for b in range(n)]
 
 
 def fingerprint(*parts: Any) -> str:

@@ -81,10 +81,20 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         )
         triggers = _bind_triggers(system, params)
         ctx["metric_list"] = bool(metrics)
-        engine.execute("points/award", params, **ctx, triggers=triggers)
-        if metrics:
-            counter = "concat('m:', e.metric)"
-            engine.execute("jobs/carry_totals", params, **ctx, counter=counter, per_metric=True)
+        for part in incremental.buckets(engine, fresh):
+            bound = {**params, **part["params"]}
+            engine.execute(
+                "points/award", bound, **ctx, triggers=triggers, bucketed=part["bucketed"]
+            )
+            if metrics:
+                engine.execute(
+                    "jobs/carry_totals",
+                    bound,
+                    **ctx,
+                    counter="concat('m:', e.metric)",
+                    per_metric=True,
+                    bucketed=part["bucketed"],
+                )
         engine.execute("points/carry_total", params)
         systems[system.key] = {"fingerprint": fp, "consumed": upstream}
     run.state["systems"] = systems

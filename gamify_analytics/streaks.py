@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from gamify_analytics import incremental
 from gamify_analytics.config import Config, ConfigError, Streak
 from gamify_analytics.engines import Engine
 
@@ -200,13 +201,13 @@ def run_job(
         meta_key = f"streaks_job:{streak.key}"
         previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null")
         watermark = engine.scalar("streaks/ingest_watermark") or datetime(2000, 1, 1, tzinfo=UTC)
-        incremental = (
+        continuing = (
             not full
             and previous is not None
             and previous["fingerprint"] == fingerprint(streak)
             and datetime.fromisoformat(previous["as_of"]) <= as_of
         )
-        if incremental:
+        if continuing:
             since = datetime.fromisoformat(previous["watermark"]) - inflight_margin
             extra = {
                 "since": since.astimezone(UTC).replace(tzinfo=None),
@@ -221,10 +222,11 @@ def run_job(
                 params.update(extra, version=time.time_ns())
                 engine.execute("streaks/upsert_chains", params, **ctx)
         else:
-            params, ctx = _bind(engine, streak, as_of, None)
-            params["version"] = time.time_ns()
             engine.execute("streaks/clear_chains", {"streak": streak.key})
-            engine.execute("streaks/upsert_chains", params, **ctx)
+            for part in incremental.buckets(engine, fresh=True):
+                params, ctx = _bind(engine, streak, as_of, None)
+                params.update(part["params"], version=time.time_ns())
+                engine.execute("streaks/upsert_chains", params, **ctx, bucketed=part["bucketed"])
         rows += engine.scalar("streaks/count_chains", {"streak": streak.key}) or 0
         state = {
             "fingerprint": fingerprint(streak),

@@ -22,3 +22,5 @@
 {% macro date(name) %}{{ p(name, 'Date') }}{% endmacro %}
 {% macro last_ts(alias) %}{{ alias }}.last.1{% endmacro %}
 {% macro attr_or(map, k, missing) %}if(mapContains({{ map }}, {{ p(k, 'String') }}), {{ map }}[{{ p(k, 'String') }}], {{ missing }}){% endmacro %}
+{#- which of `buckets` hash buckets a user falls in (full recomputes go bucket by bucket) -#}
+{% macro in_bucket(col) %}cityHash64({{ col }}) % {{ p('buckets', 'UInt64') }} = {{ p('bucket', 'UInt64') }}{% endmacro %}

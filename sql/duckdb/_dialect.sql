@@ -19,3 +19,4 @@
 {% macro date(name) %}CAST(${{ name }} AS DATE){% endmacro %}
 {% macro last_ts(alias) %}{{ alias }}.last_ts{% endmacro %}
 {% macro attr_or(map, k, missing) %}coalesce({{ map }}[${{ k }}], {{ missing }}){% endmacro %}
+{% macro in_bucket(col) %}hash({{ col }}) % CAST($buckets AS UBIGINT) = CAST($bucket AS UBIGINT){% endmacro %}

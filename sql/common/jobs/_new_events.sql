@@ -15,4 +15,7 @@ new_events AS MATERIALIZED (
     {% for f in filters %}
       AND {{ d.attr_eq(f[0], f[1]) }}
     {% endfor %}
+    {% if bucketed is defined and bucketed %}
+      AND {{ d.in_bucket('user_id') }}
+    {% endif %}
 )

@@ -32,12 +32,16 @@ SELECT * FROM (
             FROM {{ db }}.achievements {{ d.final() }}
             WHERE achievement = {{ p(t.achievement, 'String') }}
               AND seq > {{ d.u64('consumed') }} AND seq <= {{ d.u64('upstream') }} AND achieved_at <= {{ d.ts('as_of') }}
+              {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
+
             {% else %}
             SELECT user_id, ts, event_id, tz, local_date, CAST({{ t.pos }} AS INTEGER) AS trigger,
                    concat(streak, ':', CAST(period AS String)) AS source, CAST({{ d.dec(t.points) }} AS Decimal(38, 6)) AS amount
             FROM {{ db }}.streak_milestones {{ d.final() }}
             WHERE streak = {{ p(t.streak, 'String') }} AND length = {{ d.i64(t.length) }}
               AND seq > {{ d.u64('consumed') }} AND seq <= {{ d.u64('upstream') }} AND ts <= {{ d.ts('as_of') }}
+              {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
+
             {% endif %}
             {% if not loop.last %}UNION ALL{% endif %}
 
