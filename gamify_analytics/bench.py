@@ -13,13 +13,14 @@ from pathlib import Path
 
 import polars as pl
 
-from gamify_analytics import streaks
+from gamify_analytics import leaderboards, streaks
 from gamify_analytics.api import Gamify
 from gamify_analytics.demo import load_demo_config
 
 BENCHMARKS_MD = Path("BENCHMARKS.md")
 ENGINES = ("clickhouse", "duckdb")
-NEW_DAY_JOBS = ("streaks", "achievements", "points")
+NEW_DAY_JOBS = ("streaks", "achievements", "points", "leaderboards")
+READS = 20
 Log = Callable[[str], None]
 
 
@@ -93,6 +94,10 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
             out[f"{job}_full_s"], _ = _timed(
                 lambda job=job: g.run([job], as_of=data["history_as_of"], full=True)
             )
+        log(f"[{engine}] leaderboards: finalize every run of the history")
+        out["leaderboards_full_s"], _ = _timed(
+            lambda: g.run(["leaderboards"], as_of=data["history_as_of"])
+        )
         log(f"[{engine}] one new day")
         out["newday_ingest_s"], day = _timed(lambda: g.ingest([data["new_day"]]))
         out["newday_events"] = day.accepted  # type: ignore[attr-defined]
@@ -103,7 +108,39 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
             lambda: streaks.stored(g.engine, cfg, "daily_lessons", data["as_of"])
         )
         out["users"] = frame.height  # type: ignore[attr-defined]
+        out.update(_bench_leaderboards(g, data["as_of"], log))
     _remove(store)
+    return out
+
+
+def _bench_leaderboards(g: Gamify, as_of: datetime, log: Log) -> dict[str, float]:
+    """Finalizing one run of the monthly board (most users take part) and one daily run;
+    then reads: the live (provisional) top 1,000 of the current month and the final one of
+    the month before, each 20 times (p50 and p95)."""
+    out: dict[str, float] = {}
+    for key in ("monthly_lessons", "daily_xp"):
+        board = leaderboards.find(g.config, key)
+        last = leaderboards.previous_key(
+            leaderboards.run_key(as_of.date(), board.period), board.period
+        )
+        log(f"[{g.engine.kind}] finalize {key} {last}")
+        out[f"finalize_{key}_s"], n = _timed(
+            lambda board=board, last=last: leaderboards.finalize_run(
+                g.engine, g.config, board, last, as_of
+            )
+        )
+        out[f"participants_{key}"] = float(n)  # type: ignore[arg-type]
+    month = leaderboards.run_key(as_of.date(), "monthly")
+    for name, run in (
+        ("provisional", month),
+        ("final", leaderboards.previous_key(month, "monthly")),
+    ):
+        times = sorted(
+            _timed(lambda run=run: g.leaderboard("monthly_lessons", run, "", as_of))[0]
+            for _ in range(READS)
+        )
+        out[f"lb_{name}_p50_s"] = times[len(times) // 2]
+        out[f"lb_{name}_p95_s"] = times[int(len(times) * 0.95) - 1]
     return out
 
 
@@ -142,6 +179,34 @@ def run_benchmarks(
             "≤ 2 s",
         ),
         _row("stored streak read, all users (s)", ch["stored_read_s"], dd["stored_read_s"], ""),
+        _row(
+            "leaderboards: finalize every run of the history (s)",
+            ch["leaderboards_full_s"],
+            dd["leaderboards_full_s"],
+            "",
+        ),
+        _row(
+            f"finalize a monthly run, {int(ch['participants_monthly_lessons']):,} participants (s)",
+            ch["finalize_monthly_lessons_s"],
+            dd["finalize_monthly_lessons_s"],
+            "",
+        ),
+        _row(
+            f"finalize a daily run, {int(ch['participants_daily_xp']):,} participants (s)",
+            ch["finalize_daily_xp_s"],
+            dd["finalize_daily_xp_s"],
+            "",
+        ),
+        *(
+            _row(
+                f"{name} top-1,000 read, monthly board, {q} of {READS} (ms)",
+                ch[f"lb_{name}_{q}_s"] * 1000,
+                dd[f"lb_{name}_{q}_s"] * 1000,
+                target if q == "p95" else "",
+            )
+            for name, target in (("provisional", "≤ 50 ms"), ("final", "≤ 10 ms"))
+            for q in ("p50", "p95")
+        ),
     ]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     log(f"peak RSS {peak:.2f} GiB")

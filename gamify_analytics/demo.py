@@ -72,6 +72,12 @@ period = "daily"
 max_participants = 1000
 breakdown = ["country"]
 finalize_after_hours = 12
+
+[[leaderboards]]
+key = "monthly_lessons"
+rank_by = "metric:lessons"
+period = "monthly"
+max_participants = 1000
 """
 
 DEMO_DIR = Path(".gamify") / "demo"

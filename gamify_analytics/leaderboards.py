@@ -244,11 +244,11 @@ def standings(
 def finalize_run(
     engine: Engine, config: Config, board: Leaderboard, key: date, as_of: datetime
 ) -> int:
-    """Store a run's final standings (every group), then its status row; returns participants
-    of the whole board kept."""
+    """Store a run's final standings (every group), then its status row; returns how many
+    users took part."""
     params, ctx = _bind(engine, board, key, as_of)
     engine.execute("leaderboards/finalize", params, **ctx)
-    participants = int(engine.scalar("leaderboards/participants", params) or 0)
+    participants = int(engine.scalar("leaderboards/participants", params, **ctx) or 0)
     engine.execute(
         "leaderboards/insert_run",
         {

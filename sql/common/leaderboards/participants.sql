@@ -1,3 +1,4 @@
-{% import '_dialect.sql' as d with context %}
-SELECT count(*) AS n FROM {{ db }}.leaderboard_final
-WHERE board = {{ p('board', 'String') }} AND run = {{ d.date('run') }} AND grp = ''
+{#- How many users took part in a run (non-zero score), kept in its status row. -#}
+WITH
+{% include 'leaderboards/_scores.sql' %}
+SELECT count(*) AS n FROM scores
