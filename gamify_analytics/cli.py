@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -270,6 +270,7 @@ def demo(fmt: FormatOpt = Format.table) -> None:
         top = g.streaks().sort("length", "longest", descending=True).head(5)
         rarity = g.rarity()
         leaders = g.points().sort("total", "user_id", descending=[True, False]).head(5)
+        board = g.leaderboard("daily_xp", run=date.today() - timedelta(days=2))
     if fmt is not Format.table:  # one document for scripts
         doc = {
             "store": g.dsn,
@@ -279,6 +280,7 @@ def demo(fmt: FormatOpt = Format.table) -> None:
             "top_streaks": top.to_dicts(),
             "achievements": rarity.to_dicts(),
             "top_points": leaders.to_dicts(),
+            "leaderboard": {**board, "entries": board["entries"][:5]},
         }
         emit(doc, fmt, title="demo")
         return
@@ -287,6 +289,8 @@ def demo(fmt: FormatOpt = Format.table) -> None:
     emit(top, fmt, title="longest current streaks")
     emit(rarity, fmt, title="achievements")
     emit(leaders, fmt, title="most points")
+    title = f"leaderboard {board['leaderboard']} {board['run']} ({board['status']})"
+    emit(pl.DataFrame(board["entries"][:5], schema=ENTRY_SCHEMA), fmt, title=title)
     err.print(
         "next: gamify streaks --user " + (top["user_id"][0] if top.height else "ID"),
         highlight=False,
