@@ -248,7 +248,7 @@ def finalize_run(
     users took part."""
     params, ctx = _bind(engine, board, key, as_of)
     engine.execute("leaderboards/finalize", params, **ctx)
-    participants = int(engine.scalar("leaderboards/participants", params, **ctx) or 0)
+    participants = int(engine.scalar("leaderboards/participants", params) or 0)
     engine.execute(
         "leaderboards/insert_run",
         {

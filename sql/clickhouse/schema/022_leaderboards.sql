@@ -9,7 +9,9 @@ CREATE TABLE IF NOT EXISTS {{ m.local('leaderboard_final', false) }}{{ m.on_clus
     rank UInt32,
     user_id String,
     score Decimal(38, 6),
-    last_change DateTime64(3, 'UTC')
+    last_change DateTime64(3, 'UTC'),
+    -- users with a non-zero score in the group (all of them, not only those kept)
+    participants UInt64
 )
 ENGINE = {{ m.engine('ReplacingMergeTree', 'leaderboard_final', '', false) }}
 ORDER BY (board, run, grp, rank)

@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS leaderboard_final
     user_id VARCHAR NOT NULL,
     score DECIMAL(38, 6) NOT NULL,
     last_change TIMESTAMP NOT NULL,
+    participants UBIGINT NOT NULL,
     PRIMARY KEY (board, run, grp, rank)
 )
 ;
