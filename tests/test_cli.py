@@ -112,7 +112,8 @@ def test_achievements_and_points_on_the_golden_events(tmp_path: Path) -> None:
     assert gamify(*base, "ingest", str(GOLDEN / "events.csv"), cwd=tmp_path).returncode == 0
     r = gamify(*base, "run", "--as-of", "2025-01-01T00:00:00Z", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert [j["job"] for j in json.loads(r.stdout)] == ["streaks", "achievements", "points"]
+    jobs = ["streaks", "achievements", "points", "leaderboards"]
+    assert [j["job"] for j in json.loads(r.stdout)] == jobs
 
     done = json.loads(gamify(*base, "achievements", "--format", "json", cwd=tmp_path).stdout)
     got = {(d["user_id"], d["achievement"]): (d["achieved_at"], d["event_id"]) for d in done}
