@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections import Counter
@@ -284,8 +285,15 @@ GAPS = st.one_of(
 
 @st.composite
 def splits(draw: st.DrawFn) -> Split:
-    events = draw(event_lists("", max_users=4))
     raw = draw(config_raws(""))
+    # A streak period whose sums fall back below a threshold after a run saw it qualify keeps
+    # the milestone that run stored (never revoked, docs/achievements.md), which one run over
+    # everything would not make: the batches here keep the streak's metrics non-negative.
+    watched = {c["metric"] for s in raw["streaks"] for c in s["conditions"]}
+    events = [
+        dataclasses.replace(e, value=abs(e.value)) if e.metric in watched else e
+        for e in draw(event_lists("", max_users=4))
+    ]
     ordered = sorted(events, key=_key)
     candidates = [i for i in range(1, len(ordered)) if ordered[i - 1].ts < ordered[i].ts]
     cuts = draw(
@@ -463,3 +471,26 @@ def test_full_runs_in_user_buckets_equal_one_pass(
         for s in cfg.streaks:
             stored = streaks.stored(g.engine, cfg, s.key, T1).sort("user_id")
             assert stored.equals(streaks.compute(g.engine, cfg, s.key, T1).sort("user_id"))
+
+
+def test_a_streak_milestone_once_seen_is_never_revoked(dsn: str, tmp_path: Path) -> None:
+    """Day 1 qualifies at 10:00 (+1), a run at 12:00 completes the length-1 achievement; an
+    event of the same day at 13:00 (-1) makes the day not qualify any more. The completion
+    stays (never revoked), although one run over everything would not make it."""
+    raw = {
+        "metrics": [{"key": "a"}],
+        "streaks": [{"key": "s", "frequency": "daily", "conditions": [{"metric": "a"}]}],
+        "achievements": [{"key": "st", "kind": "streak", "streak": "s", "length": 1}],
+    }
+    cfg = config.parse(raw)
+    up = AEvent("u", "a", "e1", Decimal(1), datetime(2024, 3, 1, 10, tzinfo=UTC), "UTC")
+    down = AEvent("u", "a", "e2", Decimal(-1), datetime(2024, 3, 1, 13, tzinfo=UTC), "UTC")
+    noon, later = datetime(2024, 3, 1, 12, tzinfo=UTC), datetime(2024, 3, 2, 12, tzinfo=UTC)
+    assert not expect((up, down), cfg, later).completions
+    with Gamify(cfg, dsn) as g:
+        g.ingest([write_aevents(tmp_path / "up.parquet", [up])], now_ms=NOW_MS)
+        run_jobs(g, noon)
+        g.ingest([write_aevents(tmp_path / "down.parquet", [down])], now_ms=NOW_MS)
+        run_jobs(g, later)
+        [row] = g.achievements().iter_rows(named=True)
+    assert (row["user_id"], row["achievement"], row["event_id"]) == ("u", "st", "e1")
