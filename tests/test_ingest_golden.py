@@ -50,6 +50,9 @@ def test_golden_files_store_the_expected_rows(golden: Gamify) -> None:
     assert summary.accepted == exp.height
     assert summary.duplicates == 2
     assert summary.users_accepted == 2
+    # every column of a users file beyond user_id, tz and created_at is an attribute (§3)
+    users = {r["user_id"]: r["attributes"] for r in golden.engine.query("read/users").to_dicts()}
+    assert users == {"alice": {"country": "US"}, "frank": {"country": "NZ"}}
 
 
 def test_rejects_keep_file_line_reason_and_raw_text(golden: Gamify) -> None:

@@ -106,7 +106,12 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
             return
         header = [h.strip().lstrip("\ufeff") for h in header]
         index = {f: header.index(f) for f in fields if f in header}
-        attrs = [(i, h[len(ATTR_PREFIX) :]) for i, h in enumerate(header) if h.startswith("attr.")]
+        # attr.* columns are attributes; for users every other column is one too (§3)
+        attrs = [
+            (i, h.removeprefix(ATTR_PREFIX))
+            for i, h in enumerate(header)
+            if h.startswith(ATTR_PREFIX) or (fields == USER_FIELDS and h not in fields)
+        ]
         rows = _Rows(fields)
         start = 2
         for record in reader:
