@@ -109,6 +109,8 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
         )
         out["users"] = frame.height  # type: ignore[attr-defined]
         out.update(_bench_leaderboards(g, data["as_of"], log))
+    # each engine's figures as soon as they exist: a run cut short keeps the half it finished
+    log(f"[{engine}] " + ", ".join(f"{k}={v:.3f}" for k, v in out.items()))
     _remove(store)
     return out
 
