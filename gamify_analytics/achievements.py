@@ -15,7 +15,7 @@ import polars as pl
 
 from gamify_analytics import incremental, streaks
 from gamify_analytics.config import Achievement, Config
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, naive_utc
 
 META_KEY = "achievements_job"
 #: The shortest period of each frequency, in days (bounds how many periods a span holds).
@@ -53,8 +53,8 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     for a in _in_dependency_order(config.achievements):
         fp = incremental.fingerprint(a, _streak_of(config, a))
         seen = previous.get(a.key)
-        fresh = run.fresh or seen is None or seen["fingerprint"] != fp
         renewed = seen is None or seen["fingerprint"] != fp
+        fresh = run.fresh or renewed
         first = run.as_of.isoformat() if renewed else seen["first_as_of"]
         evaluated[a.key] = {"fingerprint": fp, "first_as_of": first}
         if not fresh and a.kind in ("metric", "period") and a.metric not in new_metrics:
@@ -88,11 +88,13 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
             incremental.clear(engine, "streak_milestones", "streak", key)
             seen = {}
         known = set(seen.get("lengths", [])) if not run.fresh else set()
+        # the stored chains can narrow the users only if they are as of this very instant
+        prefilter = streaks.stored_as_of(engine, streak) == run.as_of
         for lengths_now, fresh in ((lengths & known, False), (lengths - known, True)):
             if not lengths_now or not (fresh or any_new):
                 continue
             for part in incremental.buckets(engine, fresh):
-                params, ctx = streaks._bind(engine, streak, run.as_of, None, touched=not fresh)
+                params, ctx = streaks.bind(engine, streak, run.as_of, None, touched=not fresh)
                 news_ctx, news_params = incremental.new_events_ctx(fresh)
                 params.update(
                     run.params(),
@@ -103,7 +105,7 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
                     max_length=max(lengths_now),
                     min_period_days=MIN_PERIOD_DAYS[streak.frequency],
                 )
-                ctx["prefilter"] = streaks.stored_as_of(engine, streak) == run.as_of
+                ctx["prefilter"] = prefilter
                 ctx["bucketed"] = part["bucketed"]
                 engine.execute("streaks/milestones", params, **ctx, **news_ctx)
         state[key] = {"fingerprint": fp, "lengths": sorted(lengths)}
@@ -116,7 +118,7 @@ def _evaluate(
     params: dict[str, Any] = {
         **run.params(),
         "achievement": a.key,
-        "first_evaluated": incremental._naive(first),
+        "first_evaluated": naive_utc(first),
     }
     if a.kind in ("metric", "period"):
         ctx, news = incremental.new_events_ctx(fresh, [a.metric], a.filters)

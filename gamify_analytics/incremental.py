@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, naive_utc
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: A full recompute goes through users in hash buckets of about this many events, so its
@@ -41,12 +41,12 @@ class Run:
     def seq(self) -> int:
         return self.committed + 1
 
-    def params(self, fresh: bool | None = None) -> dict[str, Any]:
+    def params(self) -> dict[str, Any]:
         """The new-events window as bound parameters (naive UTC, as the engines store it)."""
         return {
-            "as_of": _naive(self.as_of),
-            "since": _naive(self.since),
-            "previous_as_of": _naive(self.previous_as_of),
+            "as_of": naive_utc(self.as_of),
+            "since": naive_utc(self.since),
+            "previous_as_of": naive_utc(self.previous_as_of),
             "seq": self.seq,
             "committed": self.committed,
         }
@@ -63,16 +63,24 @@ class Run:
 
 def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
     previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
-    us = engine.scalar("jobs/watermark")
-    watermark = EPOCH + timedelta(microseconds=int(us)) if us is not None else EPOCH
     committed = int(previous.get("seq", 0))
     last_as_of = datetime.fromisoformat(previous["as_of"]) if previous else None
     fresh = full or last_as_of is None or as_of < last_as_of
-    run = Run(meta_key, as_of, committed, watermark, fresh, previous)
+    run = Run(meta_key, as_of, committed, watermark(engine), fresh, previous)
     if not fresh:
         run.previous_as_of = last_as_of
         run.since = datetime.fromisoformat(previous["watermark"])
     return run
+
+
+def watermark_us(engine: Engine) -> int:
+    """The newest `ingested_at`, exactly, in microseconds since the epoch (0 when empty): rows
+    ingested after it are new to the next run, so it must not be rounded down."""
+    return int(engine.scalar("jobs/watermark") or 0)
+
+
+def watermark(engine: Engine) -> datetime:
+    return EPOCH + timedelta(microseconds=watermark_us(engine))
 
 
 def clear(engine: Engine, table: str, column: str, value: Any, value_type: str = "String") -> None:
@@ -114,7 +122,3 @@ def new_events_ctx(fresh: bool, metrics: list[str] | None = None, filters=()) ->
         params["metrics"] = metrics
     ctx = {"fresh": fresh, "metric_list": metrics is not None, "filters": names}
     return ctx, params
-
-
-def _naive(value: datetime) -> datetime:
-    return value.astimezone(UTC).replace(tzinfo=None)

@@ -34,7 +34,7 @@ import polars as pl
 
 from gamify_analytics import achievements, leaderboards, points, streaks
 from gamify_analytics.config import Config, ConfigError
-from gamify_analytics.engines import Engine, StoreError
+from gamify_analytics.engines import Engine, StoreError, naive_utc
 
 JobFn = Callable[..., int]
 #: Dependency order: later jobs read what earlier ones store.
@@ -107,10 +107,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _naive(t: datetime) -> datetime:
-    return t.astimezone(UTC).replace(tzinfo=None)
-
-
 def write_claim(
     engine: Engine,
     job: str,
@@ -129,7 +125,7 @@ def write_claim(
             "run_id": run_id,
             "host": host or HOST,
             "pid": os.getpid() if pid is None else pid,
-            "claimed_at": _naive(claimed_at),
+            "claimed_at": naive_utc(claimed_at),
             "released": int(released),
             "version": time.time_ns(),
         },
@@ -142,7 +138,7 @@ def live_claims(
     """The live claims on `jobs`, earliest first per job: the first of a job holds it."""
     now = now or datetime.now(UTC)
     since = now - (ttl if ttl is not None else lock_ttl())
-    frame = engine.query("jobs/lock_claims", {"jobs": list(jobs), "since": _naive(since)})
+    frame = engine.query("jobs/lock_claims", {"jobs": list(jobs), "since": naive_utc(since)})
     claims = []
     for row in frame.iter_rows(named=True):
         if row["host"] == HOST and row["pid"] != os.getpid() and not _alive(row["pid"]):
@@ -194,7 +190,7 @@ def release(engine: Engine, run_ids: dict[str, str], claimed_at: datetime | None
     for job, run_id in run_ids.items():
         write_claim(engine, job, run_id, claimed_at, released=True)
     if engine.kind == "duckdb":
-        engine.execute("jobs/lock_prune", {"before": _naive(datetime.now(UTC) - KEEP_CLAIMS)})
+        engine.execute("jobs/lock_prune", {"before": naive_utc(datetime.now(UTC) - KEEP_CLAIMS)})
 
 
 def busy_store(error: StoreError) -> bool:

@@ -16,9 +16,9 @@ from typing import Any
 
 import polars as pl
 
-from gamify_analytics import points, streaks
+from gamify_analytics import incremental, points, streaks
 from gamify_analytics.config import Config, ConfigError, Leaderboard
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, naive_utc
 
 META_KEY = "leaderboards_job"
 PERPETUAL = date(1970, 1, 1)
@@ -101,7 +101,7 @@ def _bind(
         "run": key,
         "run_first": first,
         "run_last": last,
-        "as_of": as_of.astimezone(UTC).replace(tzinfo=None),
+        "as_of": naive_utc(as_of),
         "grp": group,
         "limit": board.max_participants,
     }
@@ -109,14 +109,12 @@ def _bind(
     for i, attr in enumerate(board.breakdown):
         params[f"b{i}"] = attr
         breakdown.append(f"b{i}")
-    latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
-    as_of_ms = int(as_of.timestamp() * 1000)
     ctx = {
         "source": kind,
         "bounded": board.period != "perpetual",
         "breakdown": breakdown,
         # only when events after as_of are stored do days straddle it (raw events needed)
-        "straddle": kind == "metric" and (latest is None or int(latest) > as_of_ms),
+        "straddle": kind == "metric" and streaks.events_after(engine, as_of),
     }
     return params, ctx
 
@@ -129,14 +127,10 @@ def _live(
         return _streak_board(engine, config, board, ref, group, as_of)
     params, ctx = _bind(engine, board, key, as_of, group)
     frame = engine.query("leaderboards/top", params, **ctx)
-    return (
-        [
-            {"rank": i + 1, "user_id": u, "score": s}
-            for i, (u, s) in enumerate(zip(frame["user_id"], frame["score"], strict=True))
-        ]
-        if frame.height
-        else []
-    )
+    return [
+        {"rank": i + 1, "user_id": u, "score": s}
+        for i, (u, s) in enumerate(zip(frame["user_id"], frame["score"], strict=True))
+    ]
 
 
 def _streak_board(
@@ -160,9 +154,8 @@ def _groups(engine: Engine, board: Leaderboard) -> pl.DataFrame:
     users = engine.query("read/users")
     names = []
     for attrs in users["attributes"].to_list():
-        values = dict(attrs or [])
-        if isinstance(attrs, list):
-            values = {a["key"]: a["value"] for a in attrs}
+        # a map reads back as a dict, or as key/value structs where polars has no map type
+        values = {a["key"]: a["value"] for a in attrs} if isinstance(attrs, list) else attrs or {}
         names.append("/".join(values.get(b, "(none)") for b in board.breakdown))
     return pl.DataFrame({"user_id": users["user_id"], "grp": pl.Series(names, dtype=pl.String)})
 
@@ -253,8 +246,8 @@ def finalize_run(
         "leaderboards/insert_run",
         {
             **params,
-            "finalized_at": datetime.now(UTC).replace(tzinfo=None),
-            "watermark_us": int(engine.scalar("jobs/watermark") or 0),
+            "finalized_at": naive_utc(datetime.now(UTC)),
+            "watermark_us": incremental.watermark_us(engine),
             "points_seq": points.committed_seq(engine),
             "participants": participants,
             "late": 0,
@@ -270,7 +263,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     never recomputed, so `full` changes nothing. Returns the runs finalized."""
     as_of = as_of.astimezone(UTC)
     state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
-    watermark_us = int(engine.scalar("jobs/watermark") or 0)
+    watermark_us = incremental.watermark_us(engine)
     points_seq = points.committed_seq(engine)
     finalized = 0
     for board in config.leaderboards:

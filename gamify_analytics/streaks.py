@@ -19,7 +19,7 @@ import polars as pl
 
 from gamify_analytics import incremental
 from gamify_analytics.config import Config, ConfigError, Streak
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, naive_utc
 
 STATE_SCHEMA = {
     "user_id": pl.String,
@@ -63,7 +63,14 @@ def find(config: Config, key: str) -> Streak:
     )
 
 
-def _bind(
+def events_after(engine: Engine, as_of: datetime) -> bool:
+    """Whether events later than `as_of` may be stored: only then do some per-day aggregates
+    straddle it, and their raw events must be read."""
+    latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
+    return latest is None or int(latest) > int(as_of.timestamp() * 1000)
+
+
+def bind(
     engine: Engine,
     streak: Streak,
     as_of: datetime,
@@ -73,10 +80,9 @@ def _bind(
     touched: bool = False,
 ) -> tuple[dict, dict]:
     as_of = as_of.astimezone(UTC)
-    latest = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
     params: dict[str, Any] = {
         "streak": streak.key,
-        "as_of": as_of.replace(tzinfo=None),
+        "as_of": naive_utc(as_of),
         "as_of_ms": int(as_of.timestamp() * 1000),
         "initial": streak.freezes.initial,
         "max_freezes": streak.freezes.max,
@@ -102,7 +108,7 @@ def _bind(
         # only the users with events new to the achievements job (docs/achievements.md)
         "touched": touched,
         # only when events after as_of are stored do days straddle it (raw events needed)
-        "straddle": latest is None or int(latest) > params["as_of_ms"],
+        "straddle": events_after(engine, as_of),
     }
     return params, ctx
 
@@ -116,7 +122,7 @@ def _read(
     as_of: datetime | None,
     users: list[str] | None,
 ) -> pl.DataFrame:
-    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
+    params, ctx = bind(engine, find(config, streak_key), as_of or datetime.now(UTC), users)
     return _shape(engine.query(template, params, **ctx), schema)
 
 
@@ -161,7 +167,7 @@ def aggregates(
     """§5.6 aggregates for dashboards: totals (statuses, average and longest length, freezes
     consumed) and the length distribution from the stored chains, and per period the users
     whose period qualified (that is, whose streak was kept alive that period)."""
-    params, ctx = _bind(engine, find(config, streak_key), as_of or datetime.now(UTC), None)
+    params, ctx = bind(engine, find(config, streak_key), as_of or datetime.now(UTC), None)
     return {
         "totals": engine.query("streaks/stored_totals", params, **ctx),
         "lengths": engine.query("streaks/stored_lengths", params, **ctx),
@@ -197,10 +203,10 @@ def run_job(
     if inflight_margin is None:
         inflight_margin = INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
     rows = 0
+    watermark = incremental.watermark(engine)
     for streak in config.streaks:
         meta_key = f"streaks_job:{streak.key}"
         previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null")
-        watermark = engine.scalar("streaks/ingest_watermark") or datetime(2000, 1, 1, tzinfo=UTC)
         continuing = (
             not full
             and previous is not None
@@ -210,28 +216,26 @@ def run_job(
         if continuing:
             since = datetime.fromisoformat(previous["watermark"]) - inflight_margin
             extra = {
-                "since": since.astimezone(UTC).replace(tzinfo=None),
-                "previous_as_of": datetime.fromisoformat(previous["as_of"])
-                .astimezone(UTC)
-                .replace(tzinfo=None),
+                "since": naive_utc(since),
+                "previous_as_of": naive_utc(datetime.fromisoformat(previous["as_of"])),
             }
             # changed users who cannot continue their stored chain first: recomputed whole;
             # then the rest continue their stored chains with their new periods only
             for mode in ("changed_only", "seeded"):
-                params, ctx = _bind(engine, streak, as_of, None, **{mode: True})
+                params, ctx = bind(engine, streak, as_of, None, **{mode: True})
                 params.update(extra, version=time.time_ns())
                 engine.execute("streaks/upsert_chains", params, **ctx)
         else:
             engine.execute("streaks/clear_chains", {"streak": streak.key})
             for part in incremental.buckets(engine, fresh=True):
-                params, ctx = _bind(engine, streak, as_of, None)
+                params, ctx = bind(engine, streak, as_of, None)
                 params.update(part["params"], version=time.time_ns())
                 engine.execute("streaks/upsert_chains", params, **ctx, bucketed=part["bucketed"])
         rows += engine.scalar("streaks/count_chains", {"streak": streak.key}) or 0
         state = {
             "fingerprint": fingerprint(streak),
             "as_of": as_of.isoformat(),
-            "watermark": _aware(watermark).isoformat(),
+            "watermark": watermark.isoformat(),
         }
         engine.execute("admin/set_meta", {"key": meta_key, "value": json.dumps(state)})
     return rows
@@ -246,10 +250,6 @@ def stored_as_of(engine: Engine, streak: Streak) -> datetime | None:
     if not state or state["fingerprint"] != fingerprint(streak):
         return None
     return datetime.fromisoformat(state["as_of"])
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _shape(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from gamify_analytics.engines.base import Engine, StoreError
+from gamify_analytics.engines.base import Engine, StoreError, naive_utc
+
+__all__ = ["Engine", "StoreError", "connect", "naive_utc", "resolve_dsn"]
 
 DEFAULT_STORE = Path(".gamify") / "clickhouse"
 

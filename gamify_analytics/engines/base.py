@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,11 @@ def to_arrow(frame: pl.DataFrame | pa.Table) -> pa.Table:
         elif pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type):
             table = table.set_column(i, f.name, table.column(i).cast(pa.string()))
     return table
+
+
+def naive_utc(value: datetime) -> datetime:
+    """An instant as a bound parameter: naive UTC, as both engines store timestamps."""
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 _TS = re.compile(r"timestamp")

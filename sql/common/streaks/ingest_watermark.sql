@@ -1,1 +1,0 @@
-SELECT max(ingested_at) AS watermark FROM {{ db }}.events
