@@ -244,13 +244,29 @@ def bench(
     events: Annotated[int, typer.Option(help="Events in all.")] = 100_000_000,
     record: Annotated[bool, typer.Option(help="Append the results to BENCHMARKS.md.")] = False,
     workdir: Annotated[Path, typer.Option(help="Scratch directory.")] = Path("bench-data"),
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Run only this section (repeatable): history (the generated store and every "
+            "job on it), crowd (one daily run with every user taking part)."
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The benchmark suite (§13), both engines in one run."""
-    from gamify_analytics.bench import run_benchmarks
+    from gamify_analytics.bench import SECTIONS, run_benchmarks
 
+    unknown = sorted(set(section or ()) - set(SECTIONS))
+    if unknown:
+        raise typer.BadParameter(f"unknown section {unknown[0]!r}; one of: {', '.join(SECTIONS)}")
     rows = run_benchmarks(
-        users=users, days=days, events=events, workdir=workdir, record=record, log=err.print
+        users=users,
+        days=days,
+        events=events,
+        workdir=workdir,
+        record=record,
+        log=err.print,
+        sections=tuple(section or SECTIONS),
     )
     emit(rows, fmt, title="bench")
 

@@ -164,7 +164,11 @@ def _missing_group(board: Leaderboard) -> str:
     return "/".join("(none)" for _ in board.breakdown)
 
 
-def _final(engine: Engine, board: Leaderboard, key: date, group: str) -> list[dict[str, Any]]:
+def _final(
+    engine: Engine, board: Leaderboard, key: date, group: str
+) -> tuple[list[dict[str, Any]], int] | None:
+    """A final run's entries for one group and its late count; None when the run is not final.
+    One query when the group has entries (the read the §13 target is about)."""
     params = {
         "board": board.key,
         "run": key,
@@ -172,21 +176,29 @@ def _final(engine: Engine, board: Leaderboard, key: date, group: str) -> list[di
         "grp": group,
     }
     frame = engine.query("leaderboards/final_read", params)
-    return [
+    if not frame.height:
+        status = engine.query("leaderboards/runs", {"board": board.key, "run": key}, one_run=True)
+        return ([], int(status["late"][0])) if status.height else None
+    had = frame["had_previous"].to_list()
+    entries = [
         {
-            "rank": r["rank"],
-            "user_id": r["user_id"],
-            "score": r["score"],
-            "previous_rank": r["previous_rank"] if r["had_previous"] else None,
-            "previous_score": r["previous_score"] if r["had_previous"] else None,
+            "rank": rank,
+            "user_id": user,
+            "score": score,
+            "previous_rank": prank if h else None,
+            "previous_score": pscore if h else None,
         }
-        for r in frame.iter_rows(named=True)
+        for rank, user, score, prank, pscore, h in zip(
+            frame["rank"].to_list(),
+            frame["user_id"].to_list(),
+            frame["score"].to_list(),
+            frame["previous_rank"].to_list(),
+            frame["previous_score"].to_list(),
+            had,
+            strict=True,
+        )
     ]
-
-
-def _status(engine: Engine, board: Leaderboard, key: date) -> dict[str, Any] | None:
-    frame = engine.query("leaderboards/runs", {"board": board.key, "run": key}, one_run=True)
-    return frame.row(0, named=True) if frame.height else None
+    return entries, int(frame["late"][0])
 
 
 def standings(
@@ -203,17 +215,19 @@ def standings(
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
     perpetual = board.period == "perpetual" or source(board)[0] == "streak"
     rk = PERPETUAL if perpetual else run_key(run or as_of.date(), board.period)
-    status = None if perpetual else _status(engine, board, rk)
-    if status is not None:
-        entries = _final(engine, board, rk, group)
+    final = None if perpetual else _final(engine, board, rk, group)
+    if final is not None:
+        entries, late = final
     else:
+        late = 0
         entries = _live(engine, config, board, rk, group, as_of)
         before: dict[str, dict[str, Any]] = {}
         if not perpetual:
             prev = previous_key(rk, board.period)
+            prev_final = _final(engine, board, prev, group)
             prev_rows = (
-                _final(engine, board, prev, group)
-                if _status(engine, board, prev)
+                prev_final[0]
+                if prev_final is not None
                 else _live(engine, config, board, prev, group, as_of)
             )
             before = {r["user_id"]: r for r in prev_rows}
@@ -225,8 +239,8 @@ def standings(
         "leaderboard": board.key,
         "run": "perpetual" if perpetual else rk.isoformat(),
         "group": group,
-        "status": "final" if status is not None else "provisional",
-        "late": int(status["late"]) if status else 0,
+        "status": "final" if final is not None else "provisional",
+        "late": late,
         "entries": entries,
     }
 
