@@ -152,33 +152,39 @@ def _crowd_config() -> Config:
     return parse(raw, "<bench config>")
 
 
-def _crowd_dataset(workdir: Path, users: int, day: date) -> Path:
+def _crowd_dataset(workdir: Path, users: int, day: date) -> tuple[Path, Path, datetime]:
     """Every user takes part in one day: two lesson events each, 10:00–14:00 UTC, in zones
-    where that is still the same local date (random values 1–19, so ties happen)."""
-    path = workdir / f"crowd_{users}u_{day.isoformat()}.parquet"
-    if not path.is_file():
+    where that is still the same local date (random values 1–19, so ties happen). Split at
+    13:57:36 (the last 1% of the span): the rest, and the events after, and that instant."""
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+    cut = start + timedelta(hours=4) * 0.99
+    paths = tuple(workdir / f"crowd_{users}u_{day.isoformat()}.{p}.parquet" for p in ("a", "b"))
+    if not all(p.is_file() for p in paths):
         rng = np.random.default_rng(1)
-        start = int(datetime(day.year, day.month, day.day, 10, tzinfo=UTC).timestamp() * 1000)
         who = np.repeat(np.arange(users), 2)
         zones = np.array(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"])
-        pl.DataFrame(
+        frame = pl.DataFrame(
             {
                 "event_id": [f"c{i}" for i in range(2 * users)],
                 "user_id": [f"u{u:07d}" for u in who],
                 "metric": "lessons",
                 "value": rng.integers(1, 20, 2 * users).astype(float),
-                "ts": start + rng.integers(0, 4 * 3600 * 1000, 2 * users),
+                "ts": int(start.timestamp() * 1000) + rng.integers(0, 4 * 3600 * 1000, 2 * users),
                 "tz": zones[who % len(zones)],
             }
-        ).write_parquet(path)
-    return path
+        )
+        ms = int(cut.timestamp() * 1000)
+        frame.filter(pl.col("ts") <= ms).write_parquet(paths[0])
+        frame.filter(pl.col("ts") > ms).write_parquet(paths[1])
+    return paths[0], paths[1], cut
 
 
 def bench_crowd(engine: str, users: int, workdir: Path, log: Log) -> dict[str, float]:
-    """One daily run in which every one of `users` takes part: the provisional top-1,000 read
-    while it is open, its finalization, then the final read."""
+    """One daily run in which every one of `users` takes part: the leaderboards job while it is
+    open, then 1% more events, the provisional top-1,000 read, its finalization, and the final
+    read."""
     day = datetime.now(UTC).date() - timedelta(days=2)
-    data = _crowd_dataset(workdir, users, day)
+    first, rest, cut = _crowd_dataset(workdir, users, day)
     cfg = _crowd_config()
     board = leaderboards.find(cfg, CROWD_BOARD)
     store = workdir / f"crowd_{engine}"
@@ -189,7 +195,10 @@ def bench_crowd(engine: str, users: int, workdir: Path, log: Log) -> dict[str, f
     with Gamify(cfg, dsn) as g:
         g.init()
         log(f"[{engine}] crowd: ingest one day of {users:,} users")
-        out["crowd_ingest_s"], _ = _timed(lambda: g.ingest([data]))
+        out["crowd_ingest_s"], _ = _timed(lambda: g.ingest([first]))
+        out["crowd_job_s"], _ = _timed(lambda: g.run(["leaderboards"], as_of=cut))
+        _, late = _timed(lambda: g.ingest([rest]))
+        out["crowd_after_job"] = late.accepted  # type: ignore[attr-defined]
         out.update(_reads(g, "crowd_provisional", CROWD_BOARD, day, open_at))
         log(f"[{engine}] crowd: finalize")
         due = leaderboards.due(day, board)

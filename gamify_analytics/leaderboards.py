@@ -25,6 +25,9 @@ PERPETUAL = date(1970, 1, 1)
 #: A late contribution reopens nothing; candidate runs are looked for this far before the
 #: latest final run (older runs without a status row had no contribution when they fell due).
 LOOKBACK = timedelta(days=62)
+#: A snapshot keeps this many times `max_participants` rows, so that reads stay exact while
+#: some of its users change between two job runs (docs/leaderboards.md).
+SNAPSHOT_FACTOR = 2
 
 
 def find(config: Config, key: str) -> Leaderboard:
@@ -115,6 +118,7 @@ def _bind(
         "breakdown": breakdown,
         # only when events after as_of are stored do days straddle it (raw events needed)
         "straddle": kind == "metric" and streaks.events_after(engine, as_of),
+        "candidates": False,
     }
     return params, ctx
 
@@ -125,12 +129,54 @@ def _live(
     kind, ref = source(board)
     if kind == "streak":
         return _streak_board(engine, config, board, ref, group, as_of)
+    if not group:
+        snap = _snapshot(engine, board, key)
+        if snap is not None and snap["as_of"] <= as_of:
+            rows, exact = _merged(engine, board, key, as_of, snap, board.max_participants)
+            if snap["complete"] or exact >= board.max_participants:
+                return _entries(rows[: board.max_participants])
     params, ctx = _bind(engine, board, key, as_of, group)
-    frame = engine.query("leaderboards/top", params, **ctx)
+    return _entries(engine.query("leaderboards/top", params, **ctx).to_dicts())
+
+
+def _entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"rank": i + 1, "user_id": u, "score": s}
-        for i, (u, s) in enumerate(zip(frame["user_id"], frame["score"], strict=True))
+        {"rank": i + 1, "user_id": r["user_id"], "score": r["score"]} for i, r in enumerate(rows)
     ]
+
+
+def _snapshot(engine: Engine, board: Leaderboard, key: date) -> dict[str, Any] | None:
+    frame = engine.query(
+        "leaderboards/snapshot_runs", {"board": board.key, "run": key}, one_run=True
+    )
+    return frame.row(0, named=True) if frame.height else None
+
+
+def _merged(
+    engine: Engine,
+    board: Leaderboard,
+    key: date,
+    as_of: datetime,
+    snap: dict[str, Any],
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """The best `limit` rows of a run from its snapshot (as_of ≥ the snapshot's), and how many
+    of them are exact: down to the last unchanged snapshot user, all of them when one lies
+    further down or when the snapshot held every participant."""
+    params, ctx = _bind(engine, board, key, as_of)
+    params.update(
+        snap=snap["snap"],
+        since=_from_us(snap["watermark_us"]),
+        snap_as_of=naive_utc(snap["as_of"]),
+        points_seq=snap["points_seq"],
+        limit=limit,
+    )
+    ctx["candidates"] = True
+    rows = engine.query("leaderboards/top_merged", params, **ctx).to_dicts()
+    anchored = [i for i, r in enumerate(rows) if r["anchor"]]
+    if snap["complete"] or (rows and rows[0]["anchors"] > len(anchored)):
+        return rows, len(rows)
+    return rows, anchored[-1] + 1 if anchored else 0
 
 
 def _streak_board(
@@ -282,7 +328,10 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     finalized = 0
     for board in config.leaderboards:
         kind, ref = source(board)
-        if kind == "streak" or board.period == "perpetual":
+        if kind == "streak":
+            continue
+        if board.period == "perpetual":
+            refresh_snapshot(engine, board, PERPETUAL, as_of, watermark_us, points_seq)
             continue
         finals = {
             r["run"]: r
@@ -300,13 +349,92 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         for key in keys:
             if key not in finals and due(key, board) <= as_of:
                 finalize_run(engine, config, board, key, as_of)
+                _prune(engine, board, key, 2**63)
                 finalized += 1
+        for key in _open_runs(board, as_of) - finals.keys():
+            refresh_snapshot(engine, board, key, as_of, watermark_us, points_seq)
         seen = state.get(board.key)
         if seen and finals:
             _recount_late(engine, board, kind, ref, finals, seen)
         state[board.key] = {"watermark_us": watermark_us, "points_seq": points_seq}
     engine.execute("admin/set_meta", {"key": META_KEY, "value": json.dumps(state)})
     return finalized
+
+
+def _open_runs(board: Leaderboard, as_of: datetime) -> set[date]:
+    """Runs that local dates around as_of can still contribute to (no zone is more than a day
+    away from UTC), provisional until their finalization."""
+    day = as_of.date()
+    keys = {run_key(day + timedelta(days=k), board.period) for k in (-1, 0, 1)}
+    return {k for k in keys if due(k, board) > as_of}
+
+
+def refresh_snapshot(
+    engine: Engine,
+    board: Leaderboard,
+    key: date,
+    as_of: datetime,
+    watermark_us: int,
+    points_seq: int,
+) -> None:
+    """Store the exact top of a provisional run as of `as_of` (rows first, then the status row
+    that makes reads use them, then the older rows go). Merged from the previous snapshot
+    when that stays exact deep enough, else aggregated afresh."""
+    size = board.max_participants * SNAPSHOT_FACTOR
+    old = _snapshot(engine, board, key)
+    rows: list[dict[str, Any]] | None = None
+    if old is not None and old["as_of"] <= as_of:
+        merged, exact = _merged(engine, board, key, as_of, old, size)
+        if exact >= board.max_participants or old["complete"]:
+            rows, complete = merged[:exact], bool(old["complete"]) and len(merged) < size
+    if rows is None:
+        params, ctx = _bind(engine, board, key, as_of)
+        params["limit"] = size
+        rows = engine.query("leaderboards/top", params, **ctx).to_dicts()
+        complete = len(rows) < size
+    snap = time.time_ns()
+    engine.insert(
+        "leaderboard_snapshot",
+        pl.DataFrame(
+            {
+                "board": [board.key] * len(rows),
+                "run": [key] * len(rows),
+                "snap": [snap] * len(rows),
+                "rank": list(range(1, len(rows) + 1)),
+                "user_id": [r["user_id"] for r in rows],
+                "score": [r["score"] for r in rows],
+                "last_change": [naive_utc(r["last_change"]) for r in rows],
+            },
+            schema={
+                "board": pl.String,
+                "run": pl.Date,
+                "snap": pl.UInt64,
+                "rank": pl.UInt32,
+                "user_id": pl.String,
+                "score": pl.Decimal(38, 6),
+                "last_change": pl.Datetime("ms"),
+            },
+        ),
+    )
+    engine.execute(
+        "leaderboards/insert_snapshot_run",
+        {
+            "board": board.key,
+            "run": key,
+            "snap": snap,
+            "as_of": naive_utc(as_of),
+            "watermark_us": watermark_us,
+            "points_seq": points_seq,
+            "complete": int(complete),
+        },
+    )
+    _prune(engine, board, key, snap)
+
+
+def _prune(engine: Engine, board: Leaderboard, key: date, below: int) -> None:
+    params = {"board": board.key, "run": key, "snap": below}
+    if engine.scalar("leaderboards/any_snapshot_rows", params):
+        engine.execute("leaderboards/prune_snapshots", params)
 
 
 def _recount_late(

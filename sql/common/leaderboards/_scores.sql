@@ -1,16 +1,29 @@
 {#- Scores of one leaderboard run (docs/leaderboards.md): per user the sum of contributions up
     to as_of and the time of the last non-zero one; participants have a non-zero score; each
-    also sits in its breakdown group (`grouped`: grp '' is the whole board). -#}
+    also sits in its breakdown group (`grouped`: grp '' is the whole board). With `candidates`,
+    only the users of a preceding `cand` CTE are scored. -#}
 {% import '_dialect.sql' as d with context %}
 contrib AS (
 {% if source == 'metric' %}
+    {% if straddle %}
+    -- a day's rows (parts not merged yet) are one day: whole days whose events are all due
+    SELECT user_id, v, lc FROM (
+        SELECT m.user_id AS user_id, sum(m.value_sum) AS v, max(m.last_change) AS lc,
+               max({{ d.last_ts('m') }}) AS last_ts
+    {% else %}
     SELECT m.user_id AS user_id, m.value_sum AS v, m.last_change AS lc
+    {% endif %}
     FROM {{ db }}.daily_metrics AS m
     WHERE m.metric = {{ p('ref', 'String') }}
       {% if bounded %}AND m.local_date >= {{ d.date('run_first') }} AND m.local_date <= {{ d.date('run_last') }}{% endif %}
 
-      {% if straddle %}AND {{ d.last_ts('m') }} <= {{ d.ts('as_of') }}{% endif %}
+      {% if candidates %}AND m.user_id IN (SELECT user_id FROM cand){% endif %}
 
+    {% if straddle %}
+        GROUP BY m.user_id, m.local_date
+    ) AS days
+    WHERE days.last_ts <= {{ d.ts('as_of') }}
+    {% endif %}
     {% if straddle %}
     UNION ALL
     -- days with events after as_of: only their events up to as_of count
@@ -21,6 +34,8 @@ contrib AS (
         WHERE m.metric = {{ p('ref', 'String') }} AND {{ d.last_ts('m') }} > {{ d.ts('as_of') }}
           {% if bounded %}AND m.local_date >= {{ d.date('run_first') }} AND m.local_date <= {{ d.date('run_last') }}{% endif %}
 
+          {% if candidates %}AND m.user_id IN (SELECT user_id FROM cand){% endif %}
+
     ) AS s ON s.user_id = e.user_id AND s.local_date = e.local_date
     WHERE e.metric = {{ p('ref', 'String') }} AND e.ts <= {{ d.ts('as_of') }}
     {% endif %}
@@ -29,6 +44,8 @@ contrib AS (
     FROM {{ db }}.points_ledger
     WHERE system = {{ p('ref', 'String') }} AND ts <= {{ d.ts('as_of') }}
       {% if bounded %}AND local_date >= {{ d.date('run_first') }} AND local_date <= {{ d.date('run_last') }}{% endif %}
+
+      {% if candidates %}AND user_id IN (SELECT user_id FROM cand){% endif %}
 
 {% endif %}
 ),
