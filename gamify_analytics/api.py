@@ -11,12 +11,16 @@ import polars as pl
 
 from gamify_analytics import achievements as achievements_mod
 from gamify_analytics import config as config_mod
+from gamify_analytics import dashboards as dashboards_mod
 from gamify_analytics import jobs as jobs_mod
 from gamify_analytics import leaderboards as leaderboards_mod
 from gamify_analytics import points as points_mod
+from gamify_analytics import report as report_mod
 from gamify_analytics import schema
 from gamify_analytics import streaks as streaks_mod
+from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
+from gamify_analytics.dashboards import Filters
 from gamify_analytics.engines import Engine, connect, resolve_dsn
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
 
@@ -153,6 +157,29 @@ class Gamify:
     ) -> dict:
         """§8 standings of one run and group: final if finalized, else live (provisional)."""
         return leaderboards_mod.standings(self.engine, self.config, key, run, group, as_of)
+
+    def dashboard(
+        self,
+        name: str,
+        filters: Filters | None = None,
+        *,
+        panels: Iterable[str] | None = None,
+    ) -> dict[str, pl.DataFrame]:
+        """§10 dashboard `name`: its panels (all, or `panels`) as named frames."""
+        return dashboards_mod.query(
+            self.engine, self.config, name, filters or Filters(), panels=panels
+        )
+
+    def report(self, out: str | Path, filters: Filters | None = None) -> Path:
+        """Write the HTML report (every dashboard panel as a chart) to `out`."""
+        self.init()
+        return report_mod.write(self.engine, self.config, Path(out), filters or Filters())
+
+    def verify(self, sample: int = 1000, seed: int = 0) -> list[dict]:
+        """Recompute a random sample of the stored aggregates from the raw events: one row per
+        check (check, sampled, drifted, example); `seed` picks the sample."""
+        self.init()
+        return verify_mod.verify(self.engine, self.config, sample, seed)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         return self.engine.query("read/rejects", {"limit": limit})

@@ -12,7 +12,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from gamify_analytics.api import Gamify
+from gamify_analytics.cli_dashboards import dashboard_cmd
 from gamify_analytics.cli_jobs import jobs_app, scheduler_cmd
+from gamify_analytics.cli_report import report_cmd, verify_cmd
 from gamify_analytics.config import ConfigError
 from gamify_analytics.engines import StoreError
 from gamify_analytics.ingest.readers import InputError
@@ -23,6 +25,9 @@ fixtures_app = typer.Typer(no_args_is_help=True, help="Synthetic data.")
 app.add_typer(fixtures_app, name="fixtures")
 app.add_typer(jobs_app, name="jobs")
 app.command("scheduler")(scheduler_cmd)
+app.command("dashboard")(dashboard_cmd)
+app.command("report")(report_cmd)
+app.command("verify")(verify_cmd)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", envvar="GAMIFY_CONFIG", help="Config file.")

@@ -139,6 +139,7 @@ def totals(engine: Engine, config: Config, user: str | None = None) -> pl.DataFr
         "points/totals",
         {"committed": committed_seq(engine), "user": user},
         one_user=user is not None,
+        some_users=False,
     )
     if frame.height == 0:
         return pl.DataFrame(schema=TOTALS_SCHEMA)

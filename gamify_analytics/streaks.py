@@ -244,12 +244,19 @@ def run_job(
 def stored_as_of(engine: Engine, streak: Streak) -> datetime | None:
     """The as-of of the chains the streaks job stored for `streak` (None if none, or if they
     were computed under other rules)."""
+    state = job_state(engine, streak)
+    return datetime.fromisoformat(state["as_of"]) if state else None
+
+
+def job_state(engine: Engine, streak: Streak) -> dict[str, str] | None:
+    """What the last streaks job run recorded for `streak` (fingerprint, as-of, watermark);
+    None if it never ran or ran under other rules."""
     state = json.loads(
         engine.scalar("admin/get_meta", {"key": f"streaks_job:{streak.key}"}) or "null"
     )
     if not state or state["fingerprint"] != fingerprint(streak):
         return None
-    return datetime.fromisoformat(state["as_of"])
+    return state
 
 
 def _shape(frame: pl.DataFrame, schema: dict) -> pl.DataFrame:

@@ -1,6 +1,7 @@
 {#- CTEs shared by streaks/state and streaks/history: every qualifying period of every user
     with the number k of periods missed since the previous one (-1 for the first). -#}
 {% import 'streaks/_macros.sql' as s with context %}
+{% import '_filters.sql' as f with context %}
 {% import '_dialect.sql' as d with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
 {% if touched %}{% include 'streaks/_touched.sql' %},{% endif %}
@@ -10,6 +11,7 @@ days AS {% if straddle %}MATERIALIZED {% endif %}(
     FROM {{ db }}.daily_metrics FINAL
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND user_id IN {{ p('users', 'Array(String)') }}{% endif %}
+    {{ f.of_users('user_id') }}
     {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
     {% if bucketed is defined and bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
     {% if changed_only %}

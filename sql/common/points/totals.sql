@@ -6,5 +6,8 @@ WHERE scope LIKE 'points:%' AND counter = '_total' AND seq <= {{ d.u64('committe
 {% if one_user %}
 AND user_id = {{ p('user', 'String') }}
 {% endif %}
+{% if some_users %}
+AND {{ d.has(d.strs('users'), 'user_id') }}
+{% endif %}
 GROUP BY user_id, scope
 ORDER BY user_id, system

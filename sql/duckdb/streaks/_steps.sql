@@ -1,5 +1,6 @@
 {#- DuckDB twin of sql/clickhouse/streaks/_steps.sql (daily_metrics holds one row per day). -#}
 {% import 'streaks/_macros.sql' as s with context %}
+{% import '_filters.sql' as f with context %}
 {% import '_dialect.sql' as d with context %}
 {% if changed_only or seeded %}{% include 'streaks/_seeds.sql' %},{% endif %}
 {% if touched %}{% include 'streaks/_touched.sql' %},{% endif %}
@@ -9,6 +10,7 @@ days AS {% if straddle %}MATERIALIZED {% endif %}(
     FROM daily_metrics
     WHERE first_ts <= {{ s.as_of() }}
     {% if filter_users %}AND list_contains($users, user_id){% endif %}
+    {{ f.of_users('user_id') }}
     {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
     {% if bucketed is defined and bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
     {% if changed_only %}

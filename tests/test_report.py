@@ -1,0 +1,155 @@
+"""The HTML report opened in a real browser (Debian's chromium, headless): every dashboard panel
+is drawn with data, nothing is fetched or run, user-supplied text is escaped."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gamify_analytics import charts
+from gamify_analytics.api import Gamify
+from gamify_analytics.cli import app
+from gamify_analytics.config import load
+from gamify_analytics.dashboards import NAMES, PANELS, Filters
+from tests.conftest import GOLDEN
+
+CONFIG = GOLDEN / "full.toml"
+#: Late enough for the golden days' leaderboard runs to be final, early enough for a streak
+#: to be alive.
+AS_OF = datetime(2024, 4, 8, tzinfo=UTC)
+ALL_PANELS = {f"{d}/{p}" for d in NAMES for p in PANELS[d]}
+
+
+def browser(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run headless chromium (a fresh profile each time, so runs in parallel do not clash)."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        pytest.fail("chromium is not installed: apt-get install -y chromium (.ci/run does it)")
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run(
+            [binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+             f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+
+
+class Figures(HTMLParser):
+    """Per panel (`<figure data-panel>`): the data marks drawn, the points the charts say they
+    hold, and whether it says it has no data; plus every tag seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.panels: dict[str, dict[str, int]] = {}
+        self.tags: set[str] = set()
+        self._current: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.add(tag)
+        if tag == "figure":
+            self._current = a["data-panel"]
+            self.panels[self._current] = {"drawn": 0, "declared": 0, "empty": 0}
+        if self._current is None:
+            return
+        panel = self.panels[self._current]
+        classes = (a.get("class") or "").split()
+        panel["drawn"] += "mark" in classes or "line" in classes
+        panel["declared"] += int(a.get("data-marks") or 0)
+        panel["empty"] += "empty" in classes
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "figure":
+            self._current = None
+
+
+def open_in_browser(page: Path) -> tuple[Figures, str]:
+    """The DOM chromium built from `page`, parsed, and its text."""
+    run = browser("--dump-dom", page.as_uri())
+    assert run.returncode == 0, run.stderr
+    assert ":CONSOLE" not in run.stderr and "Uncaught" not in run.stderr, run.stderr
+    assert run.stdout.rstrip().endswith("</body></html>"), run.stdout[-200:]
+    parsed = Figures()
+    parsed.feed(run.stdout)
+    return parsed, run.stdout
+
+
+def golden_store(dsn: str) -> Gamify:
+    """The golden events and users ingested and every job run as of AS_OF (caller closes)."""
+    g = Gamify(load(CONFIG), dsn)
+    g.ingest([GOLDEN / "events.csv"], users=GOLDEN / "users.csv")
+    g.run(as_of=AS_OF)
+    return g
+
+
+@pytest.fixture
+def report(dsn: str, tmp_path: Path) -> Iterator[Path]:
+    with golden_store(dsn) as g:
+        yield g.report(tmp_path / "report.html")
+
+
+def test_every_panel_is_drawn_with_data(report: Path) -> None:
+    figures, dom = open_in_browser(report)
+    assert set(figures.panels) == ALL_PANELS
+    for panel, counts in figures.panels.items():
+        assert counts["drawn"] > 0 and counts["declared"] > 0 and not counts["empty"], panel
+    for heading in ("Dates covered", "Data freshness", "Filters", "Generated"):
+        assert heading in dom
+    assert "2011-12-29 – 2024-04-07" in dom  # the golden local dates
+    assert "job streaks: finished" in dom and "as of 2024-04-08 00:00:00 UTC" in dom
+
+
+def test_nothing_is_fetched_or_run_and_text_is_escaped(tmp_path: Path) -> None:
+    dsn = f"duckdb://{tmp_path / 'g.duckdb'}"
+    golden_store(dsn).close()
+    page = tmp_path / "r.html"
+    hostile = '<script>alert("x")</script>'
+    run = CliRunner().invoke(
+        app,
+        ["--config", str(CONFIG), "--dsn", dsn, "report", "--out", str(page),
+         "--from", "2024-03-01", "--metric", "lessons", "--attr", f"device={hostile}"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    html = page.read_text()
+    assert "<script" not in html and "src=" not in html and "@import" not in html
+    assert "url(http" not in html and 'href="http' not in html
+    figures, dom = open_in_browser(page)
+    assert "script" not in figures.tags
+    assert "from 2024-03-01, metric lessons, users with device = &lt;script&gt;" in dom
+    assert "2024-03-01 – 2024-04-07" in dom
+
+
+def test_an_empty_range_says_so_instead_of_drawing(tmp_path: Path) -> None:
+    with golden_store(f"duckdb://{tmp_path / 'g.duckdb'}") as g:
+        later = Filters(date_from=date(2030, 1, 1), date_to=date(2030, 1, 31))
+        page = g.report(tmp_path / "r.html", later)
+    figures, _ = open_in_browser(page)
+    assert figures.panels["overview/active_users"]["empty"] == 1
+    for panel, counts in figures.panels.items():  # no axes without data
+        assert counts["empty"] == 1 or counts["declared"] > 0, panel
+
+
+def test_chart_text_is_escaped() -> None:
+    chart = charts.Chart(
+        panel='a"b', kind="bar", x=["<i>x</i>"], series=[charts.Series("<b>&", [1.0])],
+        x_title="x <", y_title="y >",
+    )  # fmt: skip
+    svg = charts.svg(chart)
+    assert "<b>" not in svg and "<i>" not in svg and 'a"b' not in svg
+    assert "&lt;b&gt;&amp;" in svg and "&lt;i&gt;x&lt;/i&gt;" in svg
+
+
+def test_a_screenshot_renders(report: Path, tmp_path: Path) -> None:
+    png = tmp_path / "report.png"
+    run = browser("--window-size=1400,2000", f"--screenshot={png}", report.as_uri())
+    assert run.returncode == 0, run.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
