@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import json
 import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +29,9 @@ LOOKBACK = timedelta(days=62)
 #: A snapshot keeps this many times `max_participants` rows, so that reads stay exact while
 #: some of its users change between two job runs (docs/leaderboards.md).
 SNAPSHOT_FACTOR = 2
+#: Users outside a snapshot whose contributions since could lift them into the answer are
+#: scored one by one; beyond this many, aggregating the run is cheaper.
+MAX_LOOKUPS = 2000
 
 
 def find(config: Config, key: str) -> Leaderboard:
@@ -93,8 +97,28 @@ def due(key: date, board: Leaderboard) -> datetime:
 # --- reads -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What every query of one read (or job step) of a board shares, looked up once."""
+
+    as_of: datetime
+    #: events after as_of are stored: days that straddle it need raw events
+    straddle: bool
+    #: the last committed points run: later ledger rows do not count yet
+    committed: int
+
+
+def _facts(engine: Engine, board: Leaderboard, as_of: datetime) -> _Facts:
+    kind = source(board)[0]
+    return _Facts(
+        as_of,
+        kind == "metric" and streaks.events_after(engine, as_of),
+        points.committed_seq(engine) if kind == "points" else 0,
+    )
+
+
 def _bind(
-    engine: Engine, board: Leaderboard, key: date, as_of: datetime, group: str = ""
+    engine: Engine, board: Leaderboard, key: date, facts: _Facts, group: str = ""
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     kind, ref = source(board)
     first, last = run_dates(key, board.period)
@@ -104,9 +128,10 @@ def _bind(
         "run": key,
         "run_first": first,
         "run_last": last,
-        "as_of": naive_utc(as_of),
+        "as_of": naive_utc(facts.as_of),
         "grp": group,
         "limit": board.max_participants,
+        "committed": facts.committed,
     }
     breakdown = []
     for i, attr in enumerate(board.breakdown):
@@ -116,27 +141,50 @@ def _bind(
         "source": kind,
         "bounded": board.period != "perpetual",
         "breakdown": breakdown,
-        # only when events after as_of are stored do days straddle it (raw events needed)
-        "straddle": kind == "metric" and streaks.events_after(engine, as_of),
+        "straddle": facts.straddle,
         "candidates": False,
     }
     return params, ctx
 
 
 def _live(
-    engine: Engine, config: Config, board: Leaderboard, key: date, group: str, as_of: datetime
+    engine: Engine,
+    config: Config,
+    board: Leaderboard,
+    key: date,
+    group: str,
+    facts: _Facts,
+    snap: dict[str, Any] | None,
 ) -> list[dict[str, Any]]:
+    """A provisional run: from its snapshot when that tells it (whole board only), else
+    aggregated."""
     kind, ref = source(board)
     if kind == "streak":
-        return _streak_board(engine, config, board, ref, group, as_of)
-    if not group:
-        snap = _snapshot(engine, board, key)
-        if snap is not None and snap["as_of"] <= as_of:
-            rows, exact = _merged(engine, board, key, as_of, snap, board.max_participants)
-            if snap["complete"] or exact >= board.max_participants:
-                return _entries(rows[: board.max_participants])
-    params, ctx = _bind(engine, board, key, as_of, group)
-    return _entries(engine.query("leaderboards/top", params, **ctx).to_dicts())
+        return _streak_board(engine, config, board, ref, group, facts.as_of)
+    if not group and snap is not None and snap["as_of"] <= facts.as_of:
+        told = _from_snapshot(engine, board, key, facts, snap, board.max_participants)
+        if told is not None:
+            return _entries(told[0])
+    return _entries(_top(engine, board, key, facts, group, board.max_participants))
+
+
+def _top(
+    engine: Engine,
+    board: Leaderboard,
+    key: date,
+    facts: _Facts,
+    group: str,
+    limit: int,
+    users: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The best `limit` of one group of a run, aggregated from its contributions (of `users`
+    only, when given)."""
+    params, ctx = _bind(engine, board, key, facts, group)
+    params["limit"] = limit
+    if users is not None:
+        params["users"] = users
+        ctx["candidates"] = True
+    return engine.query("leaderboards/top", params, **ctx).to_dicts()
 
 
 def _entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -145,38 +193,53 @@ def _entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _snapshot(engine: Engine, board: Leaderboard, key: date) -> dict[str, Any] | None:
-    frame = engine.query(
-        "leaderboards/snapshot_runs", {"board": board.key, "run": key}, one_run=True
-    )
-    return frame.row(0, named=True) if frame.height else None
+def _order(r: dict[str, Any]) -> tuple[Any, ...]:
+    """§8's order: score descending, then the earlier last change, then user_id."""
+    return (-r["score"], r["last_change"], r["user_id"])
 
 
-def _merged(
+def _from_snapshot(
     engine: Engine,
     board: Leaderboard,
     key: date,
-    as_of: datetime,
+    facts: _Facts,
     snap: dict[str, Any],
     limit: int,
-) -> tuple[list[dict[str, Any]], int]:
-    """The best `limit` rows of a run from its snapshot (as_of ≥ the snapshot's), and how many
-    of them are exact: down to the last unchanged snapshot user, all of them when one lies
-    further down or when the snapshot held every participant."""
-    params, ctx = _bind(engine, board, key, as_of)
+) -> tuple[list[dict[str, Any]], bool] | None:
+    """The exact best `limit` of a run as of `facts.as_of` (≥ the snapshot's) from its
+    snapshot and the contributions since, and whether they are all its participants; None
+    when they cannot tell (docs/leaderboards.md)."""
+    params, ctx = _bind(engine, board, key, facts)
     params.update(
         snap=snap["snap"],
         since=_from_us(snap["watermark_us"]),
         snap_as_of=naive_utc(snap["as_of"]),
         points_seq=snap["points_seq"],
-        limit=limit,
+        limit=limit + 1,
+        offset=limit - 1,
+        max_lookups=MAX_LOOKUPS,
     )
-    ctx["candidates"] = True
-    rows = engine.query("leaderboards/top_merged", params, **ctx).to_dicts()
-    anchored = [i for i, r in enumerate(rows) if r["anchor"]]
-    if snap["complete"] or (rows and rows[0]["anchors"] > len(anchored)):
-        return rows, len(rows)
-    return rows, anchored[-1] + 1 if anchored else 0
+    ctx["complete"] = bool(snap["n"])
+    rows = engine.query("leaderboards/top_delta", params, **ctx).to_dicts()
+    if snap["n"]:
+        return rows[:limit], len(rows) <= limit
+    known = [r for r in rows if r["exact"]]
+    if not known:
+        return None
+    # every user outside the snapshot ranked after its last row, and so does anyone who has
+    # contributed nothing since: the answer is exact if its last entry still ranks before it
+    last = max(known, key=lambda r: r["rank"])
+    bound = (-last["old_score"], last["old_lc"], last["user_id"])
+    exact = sorted((r for r in known if r["score"] != 0), key=_order)
+    if len(exact) < limit or _order(exact[limit - 1]) > bound:
+        return None
+    # users outside it whose score since could lift them that far: their exact scores
+    maybe = [r["user_id"] for r in rows if not r["exact"]]
+    if len(maybe) > MAX_LOOKUPS:
+        return None
+    if maybe:
+        exact += _top(engine, board, key, facts, "", len(maybe), maybe)
+    return sorted(exact, key=_order)[:limit], False
 
 
 def _streak_board(
@@ -210,22 +273,23 @@ def _missing_group(board: Leaderboard) -> str:
     return "/".join("(none)" for _ in board.breakdown)
 
 
-def _final(
+def _read_run(
     engine: Engine, board: Leaderboard, key: date, group: str
-) -> tuple[list[dict[str, Any]], int] | None:
-    """A final run's entries for one group and its late count; None when the run is not final.
-    One query when the group has entries (the read the §13 target is about)."""
-    params = {
-        "board": board.key,
-        "run": key,
-        "previous": previous_key(key, board.period),
-        "grp": group,
-    }
+) -> tuple[tuple[list[dict[str, Any]], int] | None, dict[tuple[str, date], dict[str, Any]]]:
+    """One query: a final run's entries for one group and its late count (None when the run
+    is not final), and the states of the run and the one before: {("final" | "snapshot",
+    run): row}."""
+    previous = key if key == PERPETUAL else previous_key(key, board.period)
+    params = {"board": board.key, "run": key, "previous": previous, "grp": group}
     frame = engine.query("leaderboards/final_read", params)
-    if not frame.height:
-        status = engine.query("leaderboards/runs", {"board": board.key, "run": key}, one_run=True)
-        return ([], int(status["late"][0])) if status.height else None
-    had = frame["had_previous"].to_list()
+    states = {
+        (r["kind"], r["run"]): r
+        for r in frame.filter(pl.col("kind") != "entry").iter_rows(named=True)
+    }
+    if ("final", key) not in states:
+        return None, states
+    rows = frame.filter(pl.col("kind") == "entry")
+    had = rows["had_previous"].to_list()
     entries = [
         {
             "rank": rank,
@@ -235,16 +299,16 @@ def _final(
             "previous_score": pscore if h else None,
         }
         for rank, user, score, prank, pscore, h in zip(
-            frame["rank"].to_list(),
-            frame["user_id"].to_list(),
-            frame["score"].to_list(),
-            frame["previous_rank"].to_list(),
-            frame["previous_score"].to_list(),
+            rows["rank"].to_list(),
+            rows["user_id"].to_list(),
+            rows["score"].to_list(),
+            rows["previous_rank"].to_list(),
+            rows["previous_score"].to_list(),
             had,
             strict=True,
         )
     ]
-    return entries, int(frame["late"][0])
+    return (entries, int(states["final", key]["n"])), states
 
 
 def standings(
@@ -261,21 +325,21 @@ def standings(
     as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
     perpetual = board.period == "perpetual" or source(board)[0] == "streak"
     rk = PERPETUAL if perpetual else run_key(run or as_of.date(), board.period)
-    final = None if perpetual else _final(engine, board, rk, group)
+    final, states = _read_run(engine, board, rk, group)
     if final is not None:
         entries, late = final
     else:
         late = 0
-        entries = _live(engine, config, board, rk, group, as_of)
+        facts = _facts(engine, board, as_of)
+        entries = _live(engine, config, board, rk, group, facts, states.get(("snapshot", rk)))
         before: dict[str, dict[str, Any]] = {}
         if not perpetual:
             prev = previous_key(rk, board.period)
-            prev_final = _final(engine, board, prev, group)
-            prev_rows = (
-                prev_final[0]
-                if prev_final is not None
-                else _live(engine, config, board, prev, group, as_of)
-            )
+            if ("final", prev) in states:
+                prev_rows = (_read_run(engine, board, prev, group)[0] or ([], 0))[0]
+            else:
+                snap = states.get(("snapshot", prev))
+                prev_rows = _live(engine, config, board, prev, group, facts, snap)
             before = {r["user_id"]: r for r in prev_rows}
         for e in entries:
             p = before.get(e["user_id"])
@@ -299,7 +363,7 @@ def finalize_run(
 ) -> int:
     """Store a run's final standings (every group), then its status row; returns how many
     users took part."""
-    params, ctx = _bind(engine, board, key, as_of)
+    params, ctx = _bind(engine, board, key, _facts(engine, board, as_of))
     engine.execute("leaderboards/finalize", params, **ctx)
     participants = int(engine.scalar("leaderboards/participants", params) or 0)
     engine.execute(
@@ -346,12 +410,14 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
             source=kind,
         )
         keys = sorted({run_key(d, board.period) for d in dates["local_date"].to_list()})
+        done = set(finals)
         for key in keys:
             if key not in finals and due(key, board) <= as_of:
                 finalize_run(engine, config, board, key, as_of)
                 _prune(engine, board, key, 2**63)
                 finalized += 1
-        for key in _open_runs(board, as_of) - finals.keys():
+                done.add(key)
+        for key in _snapshot_runs(board, as_of) - done:
             refresh_snapshot(engine, board, key, as_of, watermark_us, points_seq)
         seen = state.get(board.key)
         if seen and finals:
@@ -361,12 +427,14 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     return finalized
 
 
-def _open_runs(board: Leaderboard, as_of: datetime) -> set[date]:
-    """Runs that local dates around as_of can still contribute to (no zone is more than a day
-    away from UTC), provisional until their finalization."""
+def _snapshot_runs(board: Leaderboard, as_of: datetime) -> set[date]:
+    """The runs that local dates around as_of can still contribute to (no zone is more than a
+    day away from UTC) and are not due, and the run before each: a provisional read also
+    reads the previous run, which is often due but empty (nothing to finalize)."""
     day = as_of.date()
     keys = {run_key(day + timedelta(days=k), board.period) for k in (-1, 0, 1)}
-    return {k for k in keys if due(k, board) > as_of}
+    open_runs = {k for k in keys if due(k, board) > as_of}
+    return open_runs | {previous_key(k, board.period) for k in open_runs}
 
 
 def refresh_snapshot(
@@ -378,20 +446,18 @@ def refresh_snapshot(
     points_seq: int,
 ) -> None:
     """Store the exact top of a provisional run as of `as_of` (rows first, then the status row
-    that makes reads use them, then the older rows go). Merged from the previous snapshot
-    when that stays exact deep enough, else aggregated afresh."""
+    that makes reads use them, then the older rows go): from the previous snapshot and the
+    contributions since when they tell it, else aggregated afresh."""
     size = board.max_participants * SNAPSHOT_FACTOR
-    old = _snapshot(engine, board, key)
-    rows: list[dict[str, Any]] | None = None
+    old = _read_run(engine, board, key, "")[1].get(("snapshot", key))
+    facts = _facts(engine, board, as_of)
+    told = None
     if old is not None and old["as_of"] <= as_of:
-        merged, exact = _merged(engine, board, key, as_of, old, size)
-        if exact >= board.max_participants or old["complete"]:
-            rows, complete = merged[:exact], bool(old["complete"]) and len(merged) < size
-    if rows is None:
-        params, ctx = _bind(engine, board, key, as_of)
-        params["limit"] = size
-        rows = engine.query("leaderboards/top", params, **ctx).to_dicts()
-        complete = len(rows) < size
+        told = _from_snapshot(engine, board, key, facts, old, size)
+    if told is None:
+        top = _top(engine, board, key, facts, "", size + 1)
+        told = top[:size], len(top) <= size
+    rows, complete = told
     snap = time.time_ns()
     engine.insert(
         "leaderboard_snapshot",

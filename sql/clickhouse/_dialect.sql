@@ -29,3 +29,5 @@
 {#- the integers 0 … count-1 as a one-column table `n` (calendars and offset grids) -#}
 {% macro numbers(count) %}(SELECT toInt32(number) AS n FROM numbers(toUInt64(greatest({{ count }}, 0)))){% endmacro %}
 {% macro each(list) %}arrayJoin({{ list }}){% endmacro %}
+{#- membership in a list parameter through a hash set (has() scans the list per row) -#}
+{% macro in_list(col, name) %}{{ col }} IN (SELECT arrayJoin({{ p(name, 'Array(String)') }})){% endmacro %}

@@ -23,3 +23,5 @@
 {% macro hash64(cols) %}hash({{ cols }}){% endmacro %}
 {% macro numbers(count) %}(SELECT CAST(range AS INTEGER) AS n FROM range(CAST(greatest({{ count }}, 0) AS BIGINT))){% endmacro %}
 {% macro each(list) %}unnest({{ list }}){% endmacro %}
+{#- membership in a list parameter through a hash set (has() scans the list per row) -#}
+{% macro in_list(col, name) %}{{ col }} IN (SELECT unnest(CAST(${{ name }} AS VARCHAR[]))){% endmacro %}

@@ -1,7 +1,7 @@
 {#- Scores of one leaderboard run (docs/leaderboards.md): per user the sum of contributions up
     to as_of and the time of the last non-zero one; participants have a non-zero score; each
     also sits in its breakdown group (`grouped`: grp '' is the whole board). With `candidates`,
-    only the users of a preceding `cand` CTE are scored. -#}
+    only the users listed in `users` are scored. Only committed points runs count. -#}
 {% import '_dialect.sql' as d with context %}
 contrib AS (
 {% if source == 'metric' %}
@@ -17,7 +17,7 @@ contrib AS (
     WHERE m.metric = {{ p('ref', 'String') }}
       {% if bounded %}AND m.local_date >= {{ d.date('run_first') }} AND m.local_date <= {{ d.date('run_last') }}{% endif %}
 
-      {% if candidates %}AND m.user_id IN (SELECT user_id FROM cand){% endif %}
+      {% if candidates %}AND {{ d.in_list('m.user_id', 'users') }}{% endif %}
 
     {% if straddle %}
         GROUP BY m.user_id, m.local_date
@@ -34,7 +34,7 @@ contrib AS (
         WHERE m.metric = {{ p('ref', 'String') }} AND {{ d.last_ts('m') }} > {{ d.ts('as_of') }}
           {% if bounded %}AND m.local_date >= {{ d.date('run_first') }} AND m.local_date <= {{ d.date('run_last') }}{% endif %}
 
-          {% if candidates %}AND m.user_id IN (SELECT user_id FROM cand){% endif %}
+          {% if candidates %}AND {{ d.in_list('m.user_id', 'users') }}{% endif %}
 
     ) AS s ON s.user_id = e.user_id AND s.local_date = e.local_date
     WHERE e.metric = {{ p('ref', 'String') }} AND e.ts <= {{ d.ts('as_of') }}
@@ -42,10 +42,10 @@ contrib AS (
 {% else %}
     SELECT user_id, points AS v, CASE WHEN points != 0 THEN ts END AS lc
     FROM {{ db }}.points_ledger
-    WHERE system = {{ p('ref', 'String') }} AND ts <= {{ d.ts('as_of') }}
+    WHERE system = {{ p('ref', 'String') }} AND ts <= {{ d.ts('as_of') }} AND seq <= {{ d.u64('committed') }}
       {% if bounded %}AND local_date >= {{ d.date('run_first') }} AND local_date <= {{ d.date('run_last') }}{% endif %}
 
-      {% if candidates %}AND user_id IN (SELECT user_id FROM cand){% endif %}
+      {% if candidates %}AND {{ d.in_list('user_id', 'users') }}{% endif %}
 
 {% endif %}
 ),
