@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -246,11 +247,11 @@ def check_example(g: Gamify, sc: Scenario, tmp: Path, n: int, stats: Counter) ->
             check_board(g, sc, board, stats, final=True)
 
 
-@pytest.mark.slow
-def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
+def run_examples(dsn: str, example: Callable[[Gamify, st.DataObject, int], None]) -> None:
+    """Hypothesis examples on one store: `example(g, data, n)` draws and checks the n-th (its
+    ids and keys carry n, so examples do not see each other's boards)."""
     engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
     counter = itertools.count()
-    stats: Counter = Counter()
     with Gamify(base_config(), dsn) as g:
         g.init()
 
@@ -261,11 +262,20 @@ def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
         )
         @given(st.data())
         def run(data: st.DataObject) -> None:
-            n = next(counter)
-            sc = data.draw(scenarios(prefix=f"q{n}_", sfx=f"_{n}"), label="scenario")
-            check_example(g, sc, tmp_path, n, stats)
+            example(g, data, next(counter))
 
         run()
+
+
+@pytest.mark.slow
+def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
+    stats: Counter = Counter()
+
+    def example(g: Gamify, data: st.DataObject, n: int) -> None:
+        sc = data.draw(scenarios(prefix=f"q{n}_", sfx=f"_{n}"), label="scenario")
+        check_example(g, sc, tmp_path, n, stats)
+
+    run_examples(dsn, example)
     # Not vacuous: caps bit, groups had members, previous ranks occurred, runs were finalized.
     # (Ties are counted too, but rarer: the hand-worked cases cover them on both engines.)
     for what in ("full", "groups", "previous", "final_reads", "source:metric", "source:points"):
@@ -395,8 +405,6 @@ def test_snapshot_reads_equal_the_reference(
 ) -> None:
     """Provisional reads served from a snapshot of the leaderboards job plus the contributions
     since equal the reference; so do those that fall back to aggregating the run."""
-    engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
-    counter = itertools.count()
     stats: Counter = Counter()
     told = leaderboards._from_snapshot
 
@@ -408,21 +416,12 @@ def test_snapshot_reads_equal_the_reference(
         return out
 
     monkeypatch.setattr(leaderboards, "_from_snapshot", counted)
-    with Gamify(base_config(), dsn) as g:
-        g.init()
 
-        @settings(
-            max_examples=EXAMPLES[engine],
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(st.data())
-        def run(data: st.DataObject) -> None:
-            n = next(counter)
-            ss = data.draw(snapshot_scenarios(prefix=f"s{n}_", sfx=f"_s{n}"), label="scenario")
-            check_snapshot_example(g, ss, tmp_path, n, stats, monkeypatch)
+    def example(g: Gamify, data: st.DataObject, n: int) -> None:
+        ss = data.draw(snapshot_scenarios(prefix=f"s{n}_", sfx=f"_s{n}"), label="scenario")
+        check_snapshot_example(g, ss, tmp_path, n, stats, monkeypatch)
 
-        run()
+    run_examples(dsn, example)
     # Not vacuous: reads were served from snapshots, caps bit. (Falling back, when too many of a
     # snapshot's users changed, happens on some examples only; every read of the property
     # above is the same aggregation.)
