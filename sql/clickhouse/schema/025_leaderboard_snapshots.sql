@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS {{ m.local('leaderboard_snapshot', false) }}{{ m.on_c
 ENGINE = {{ m.engine('MergeTree', 'leaderboard_snapshot', '', false) }}
 ORDER BY (board, run, snap, rank)
 ;
-{#- One row per (board, run): the latest refresh, what it had read (as_of, ingest watermark,
+{# One row per (board, run): the latest refresh, what it had read (as_of, ingest watermark,
     points sequence), and whether its rows hold every participant. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('leaderboard_snapshot_runs', false) }}{{ m.on_cluster() }}
 (
