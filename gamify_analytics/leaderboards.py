@@ -276,20 +276,21 @@ def _missing_group(board: Leaderboard) -> str:
 def _read_run(
     engine: Engine, board: Leaderboard, key: date, group: str
 ) -> tuple[tuple[list[dict[str, Any]], int] | None, dict[tuple[str, date], dict[str, Any]]]:
-    """One query: a final run's entries for one group and its late count (None when the run
-    is not final), and the states of the run and the one before: {("final" | "snapshot",
-    run): row}."""
+    """A final run's entries for one group and its late count (None when the run is not final),
+    and, unless they came back, the states of the run and the one before: {("final" |
+    "snapshot", run): row}. One query for a final run's entries (the read the §13 target is
+    about), two otherwise."""
     previous = key if key == PERPETUAL else previous_key(key, board.period)
     params = {"board": board.key, "run": key, "previous": previous, "grp": group}
     frame = engine.query("leaderboards/final_read", params)
-    states = {
-        (r["kind"], r["run"]): r
-        for r in frame.filter(pl.col("kind") != "entry").iter_rows(named=True)
-    }
-    if ("final", key) not in states:
-        return None, states
-    rows = frame.filter(pl.col("kind") == "entry")
-    had = rows["had_previous"].to_list()
+    if not frame.height:
+        states = {
+            (r["kind"], r["run"]): r
+            for r in engine.query("leaderboards/run_states", params).iter_rows(named=True)
+        }
+        final = states.get(("final", key))
+        return (([], int(final["n"])) if final else None), states
+    had = frame["had_previous"].to_list()
     entries = [
         {
             "rank": rank,
@@ -299,16 +300,16 @@ def _read_run(
             "previous_score": pscore if h else None,
         }
         for rank, user, score, prank, pscore, h in zip(
-            rows["rank"].to_list(),
-            rows["user_id"].to_list(),
-            rows["score"].to_list(),
-            rows["previous_rank"].to_list(),
-            rows["previous_score"].to_list(),
+            frame["rank"].to_list(),
+            frame["user_id"].to_list(),
+            frame["score"].to_list(),
+            frame["previous_rank"].to_list(),
+            frame["previous_score"].to_list(),
             had,
             strict=True,
         )
     ]
-    return (entries, int(states["final", key]["n"])), states
+    return (entries, int(frame["late"][0])), {}
 
 
 def standings(
