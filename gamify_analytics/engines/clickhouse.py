@@ -15,8 +15,11 @@ import pyarrow as pa
 
 from gamify_analytics.engines.base import Engine, StoreError, to_arrow
 
-# Settings every statement runs with, set once on the client: the embedded backend applies
-# per-query settings with extra statements (about 3.5 ms a query, most of a top-1000 read).
+# Settings every statement runs with: exact decimals, no silent casts of unknown zones. Passed
+# with each statement: the embedded backend then applies them with extra statements (about
+# 3.5 ms a query), but passing them once to the client, or only to some statements, made a
+# second client of the same embedded store miss rows it had just written
+# (tests/test_job_lock.py, after tests/test_cli.py).
 _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 # A backfill batch may span years of monthly partitions (normal input, not an error); the
 # dedup index and daily aggregates views are fed in parallel.
@@ -42,7 +45,7 @@ class ClickHouseEngine(Engine):
         if self.path:
             _check_unlocked(self.path)
         try:
-            self.client = clickhouse_connect.get_client(dsn=client_dsn, settings=_SETTINGS)
+            self.client = clickhouse_connect.get_client(dsn=client_dsn)
         except Exception as e:  # the driver raises several types; all mean "cannot open"
             raise StoreError(_open_error(dsn, self.path, e)) from None
         self.client.command(
@@ -55,10 +58,10 @@ class ClickHouseEngine(Engine):
         return f"{{{name}:{sql_type}}}"
 
     def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
-        self.client.command(sql, parameters=dict(params))
+        self.client.command(sql, parameters=dict(params), settings=_SETTINGS)
 
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
-        return self.client.query_arrow(sql, parameters=dict(params))
+        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
 
     def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
         data = to_arrow(frame)
