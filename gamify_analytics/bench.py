@@ -61,6 +61,10 @@ def _dataset(workdir: Path, users: int, days: int, events: int, log: Log) -> dic
     }
 
 
+def _dsn(engine: str, store: Path) -> str:
+    return f"chdb://{store}" if engine == "clickhouse" else f"duckdb://{store}"
+
+
 def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     t0 = time.perf_counter()
     out = fn()
@@ -82,7 +86,7 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
     cfg = load_demo_config()
     store = workdir / f"store_{engine}"
     _remove(store)
-    dsn = f"chdb://{store}" if engine == "clickhouse" else f"duckdb://{store}"
+    dsn = _dsn(engine, store)
     out: dict[str, float] = {}
     with Gamify(cfg, dsn) as g:
         g.init()
@@ -150,10 +154,7 @@ def _bench_dashboards(g: Gamify, log: Log) -> dict[str, float]:
     out: dict[str, float] = {}
     for name in dashboards.NAMES:
         log(f"[{g.engine.kind}] dashboard {name}")
-        g.dashboard(name)
-        times = sorted(_timed(lambda name=name: g.dashboard(name))[0] for _ in range(READS))
-        out[f"dash_{name}_p50_s"] = times[len(times) // 2]
-        out[f"dash_{name}_p95_s"] = times[int(len(times) * 0.95) - 1]
+        out.update(_percentiles(f"dash_{name}", lambda name=name: g.dashboard(name)))
     return out
 
 
@@ -203,7 +204,7 @@ def bench_crowd(engine: str, users: int, workdir: Path, log: Log) -> dict[str, f
     board = leaderboards.find(cfg, CROWD_BOARD)
     store = workdir / f"crowd_{engine}"
     _remove(store)
-    dsn = f"chdb://{store}" if engine == "clickhouse" else f"duckdb://{store}"
+    dsn = _dsn(engine, store)
     open_at = datetime(day.year, day.month, day.day, 23, tzinfo=UTC)
     out: dict[str, float] = {}
     with Gamify(cfg, dsn) as g:
@@ -228,12 +229,17 @@ def bench_crowd(engine: str, users: int, workdir: Path, log: Log) -> dict[str, f
 
 
 def _reads(g: Gamify, name: str, key: str, run: date, as_of: datetime) -> dict[str, float]:
-    """p50 and p95 of READS top-1,000 reads of one run, after one warm-up read."""
-    g.leaderboard(key, run, "", as_of)
-    times = sorted(_timed(lambda: g.leaderboard(key, run, "", as_of))[0] for _ in range(READS))
+    """p50 and p95 of READS top-1,000 reads of one run."""
+    return _percentiles(f"lb_{name}", lambda: g.leaderboard(key, run, "", as_of))
+
+
+def _percentiles(name: str, fn: Callable[[], object]) -> dict[str, float]:
+    """`<name>_p50_s` and `<name>_p95_s` of READS calls of `fn`, after one warm-up call."""
+    fn()
+    times = sorted(_timed(fn)[0] for _ in range(READS))
     return {
-        f"lb_{name}_p50_s": times[len(times) // 2],
-        f"lb_{name}_p95_s": times[int(len(times) * 0.95) - 1],
+        f"{name}_p50_s": times[len(times) // 2],
+        f"{name}_p95_s": times[int(len(times) * 0.95) - 1],
     }
 
 

@@ -273,6 +273,16 @@ def _missing_group(board: Leaderboard) -> str:
     return "/".join("(none)" for _ in board.breakdown)
 
 
+def _states(engine: Engine, board: Leaderboard, key: date) -> dict[tuple[str, date], dict]:
+    """{("final" | "snapshot", run): row} for a run and the one before."""
+    previous = key if key == PERPETUAL else previous_key(key, board.period)
+    params = {"board": board.key, "run": key, "previous": previous}
+    return {
+        (r["kind"], r["run"]): r
+        for r in engine.query("leaderboards/run_states", params).iter_rows(named=True)
+    }
+
+
 def _read_run(
     engine: Engine, board: Leaderboard, key: date, group: str
 ) -> tuple[tuple[list[dict[str, Any]], int] | None, dict[tuple[str, date], dict[str, Any]]]:
@@ -284,10 +294,7 @@ def _read_run(
     params = {"board": board.key, "run": key, "previous": previous, "grp": group}
     frame = engine.query("leaderboards/final_read", params)
     if not frame.height:
-        states = {
-            (r["kind"], r["run"]): r
-            for r in engine.query("leaderboards/run_states", params).iter_rows(named=True)
-        }
+        states = _states(engine, board, key)
         final = states.get(("final", key))
         return (([], int(final["n"])) if final else None), states
     had = frame["had_previous"].to_list()
@@ -395,8 +402,9 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         kind, ref = source(board)
         if kind == "streak":
             continue
+        facts = _facts(engine, board, as_of)
         if board.period == "perpetual":
-            refresh_snapshot(engine, board, PERPETUAL, as_of, watermark_us, points_seq)
+            refresh_snapshot(engine, board, PERPETUAL, facts, watermark_us, points_seq)
             continue
         finals = {
             r["run"]: r
@@ -419,7 +427,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
                 finalized += 1
                 done.add(key)
         for key in _snapshot_runs(board, as_of) - done:
-            refresh_snapshot(engine, board, key, as_of, watermark_us, points_seq)
+            refresh_snapshot(engine, board, key, facts, watermark_us, points_seq)
         seen = state.get(board.key)
         if seen and finals:
             _recount_late(engine, board, kind, ref, finals, seen)
@@ -442,18 +450,17 @@ def refresh_snapshot(
     engine: Engine,
     board: Leaderboard,
     key: date,
-    as_of: datetime,
+    facts: _Facts,
     watermark_us: int,
     points_seq: int,
 ) -> None:
-    """Store the exact top of a provisional run as of `as_of` (rows first, then the status row
-    that makes reads use them, then the older rows go): from the previous snapshot and the
-    contributions since when they tell it, else aggregated afresh."""
+    """Store the exact top of a provisional run as of `facts.as_of` (rows first, then the
+    status row that makes reads use them, then the older rows go): from the previous snapshot
+    and the contributions since when they tell it, else aggregated afresh."""
     size = board.max_participants * SNAPSHOT_FACTOR
-    old = _read_run(engine, board, key, "")[1].get(("snapshot", key))
-    facts = _facts(engine, board, as_of)
+    old = _states(engine, board, key).get(("snapshot", key))
     told = None
-    if old is not None and old["as_of"] <= as_of:
+    if old is not None and old["as_of"] <= facts.as_of:
         told = _from_snapshot(engine, board, key, facts, old, size)
     if told is None:
         top = _top(engine, board, key, facts, "", size + 1)
@@ -489,7 +496,7 @@ def refresh_snapshot(
             "board": board.key,
             "run": key,
             "snap": snap,
-            "as_of": naive_utc(as_of),
+            "as_of": naive_utc(facts.as_of),
             "watermark_us": watermark_us,
             "points_seq": points_seq,
             "complete": int(complete),
