@@ -6,6 +6,7 @@ import os
 import platform
 import resource
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -21,7 +22,17 @@ from gamify_analytics.demo import DEMO_CONFIG, load_demo_config
 
 BENCHMARKS_MD = Path("BENCHMARKS.md")
 ENGINES = ("clickhouse", "duckdb")
-NEW_DAY_JOBS = ("streaks", "achievements", "points", "leaderboards")
+NEW_DAY_JOBS = ("streaks", "achievements", "points", "leaderboards", "dashboards")
+#: Steps of the history section whose peak RSS is reported (key prefix: label).
+RSS_STEPS = {
+    "ingest": "ingest the history",
+    "streaks_full": "full streak recompute",
+    "achievements_full": "full achievements job",
+    "points_full": "full points job",
+    "leaderboards_full": "finalize every run of the history",
+    "newday_jobs": "one new day: all jobs",
+    "dashboards": "dashboard reads",
+}
 READS = 20
 SECTIONS = ("history", "crowd")
 CROWD_BOARD = "crowd_daily"
@@ -71,6 +82,32 @@ def _timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - t0, out
 
 
+def _rss_gib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 2**20
+    return 0.0
+
+
+def _peak_rss(out: dict[str, float], key: str, fn: Callable[[], object]) -> object:
+    """`fn()`, keeping the highest RSS of this process while it ran (sampled every 50 ms) as
+    `<key>_rss_gib`: ru_maxrss only knows the peak of the whole process."""
+    peak, done = [_rss_gib()], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _rss_gib())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        return fn()
+    finally:
+        done.set()
+        sampler.join()
+        out[f"{key}_rss_gib"] = max(peak[0], _rss_gib())
+
+
 def _remove(store: Path) -> None:
     if store.is_dir():
         shutil.rmtree(store)
@@ -90,26 +127,25 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
     out: dict[str, float] = {}
     with Gamify(cfg, dsn) as g:
         g.init()
-        log(f"[{engine}] ingest history")
-        out["ingest_s"], summary = _timed(lambda: g.ingest([data["history"]]))
+
+        def step(key: str, fn: Callable[[], object]) -> object:
+            log(f"[{engine}] {RSS_STEPS[key]}")
+            seconds, result = _timed(lambda: _peak_rss(out, key, fn))
+            out[f"{key}_s"] = seconds
+            peak = out[f"{key}_rss_gib"]
+            log(f"[{engine}] {RSS_STEPS[key]}: {seconds:.1f} s, peak RSS {peak:.2f} GiB")
+            return result
+
+        summary = step("ingest", lambda: g.ingest([data["history"]]))
         out["events"] = summary.accepted  # type: ignore[attr-defined]
-        log(f"[{engine}] full streak recompute")
-        out["streaks_full_s"], _ = _timed(
-            lambda: g.run(["streaks"], as_of=data["history_as_of"], full=True)
-        )
-        for job in ("achievements", "points"):
-            log(f"[{engine}] full {job}")
-            out[f"{job}_full_s"], _ = _timed(
-                lambda job=job: g.run([job], as_of=data["history_as_of"], full=True)
+        for job in ("streaks", "achievements", "points"):
+            step(
+                f"{job}_full", lambda job=job: g.run([job], as_of=data["history_as_of"], full=True)
             )
-        log(f"[{engine}] leaderboards: finalize every run of the history")
-        out["leaderboards_full_s"], _ = _timed(
-            lambda: g.run(["leaderboards"], as_of=data["history_as_of"])
-        )
-        log(f"[{engine}] one new day")
+        step("leaderboards_full", lambda: g.run(["leaderboards"], as_of=data["history_as_of"]))
         out["newday_ingest_s"], day = _timed(lambda: g.ingest([data["new_day"]]))
         out["newday_events"] = day.accepted  # type: ignore[attr-defined]
-        _, runs = _timed(lambda: g.run(as_of=data["as_of"]))
+        runs = step("newday_jobs", lambda: g.run(as_of=data["as_of"]))
         for r in runs:  # type: ignore[attr-defined]
             out[f"newday_{r['job']}_s"] = r["seconds"]
         out["stored_read_s"], frame = _timed(
@@ -117,7 +153,7 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
         )
         out["users"] = frame.height  # type: ignore[attr-defined]
         out.update(_bench_leaderboards(g, data["as_of"], log))
-        out.update(_bench_dashboards(g, log))
+        step("dashboards", lambda: out.update(_bench_dashboards(g, log)))
     # each engine's figures as soon as they exist: a run cut short keeps the half it finished
     log(f"[{engine}] " + ", ".join(f"{k}={v:.3f}" for k, v in out.items()))
     _remove(store)
@@ -261,6 +297,7 @@ def run_benchmarks(
         data = _dataset(workdir, users, days, events, log)
         res = {e: bench_engine(e, data, workdir, log) for e in ENGINES}
         rows += _history_rows(res["clickhouse"], res["duckdb"])
+        rows += _rss_rows(res["clickhouse"], res["duckdb"])
         notes.append(
             f"{int(res['clickhouse']['events']):,} events, {users:,} users, {days} days "
             f"(+ one new day of {int(res['clickhouse']['newday_events']):,} events)"
@@ -347,6 +384,13 @@ def _history_rows(ch: dict, dd: dict) -> list[dict]:
             for name in dashboards.NAMES
             for q in ("p50", "p95")
         ),
+    ]
+
+
+def _rss_rows(ch: dict, dd: dict) -> list[dict]:
+    return [
+        _row(f"peak RSS: {label} (GiB)", ch[f"{key}_rss_gib"], dd[f"{key}_rss_gib"], "≤ 8 GB")
+        for key, label in RSS_STEPS.items()
     ]
 
 

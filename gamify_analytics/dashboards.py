@@ -35,12 +35,12 @@ from typing import Any
 
 import polars as pl
 
-from gamify_analytics import incremental, leaderboards, points, streaks
+from gamify_analytics import dashboard_rollups, incremental, leaderboards, points, streaks
 from gamify_analytics.config import Config, ConfigError, Leaderboard, Trigger
 from gamify_analytics.dashboard_panels import PANELS
 from gamify_analytics.engines import Engine
 
-__all__ = ["NAMES", "PANELS", "Filters", "freshness", "query", "resolve"]
+__all__ = ["NAMES", "PANELS", "Filters", "freshness", "query", "resolve", "run_job"]
 
 NAMES: tuple[str, ...] = (
     "overview",
@@ -95,14 +95,18 @@ class _Scope:
 def resolve(engine: Engine, config: Config, filters: Filters = Filters()) -> Filters:
     """`filters` checked, with the range's open ends set to the first and last stored local
     dates (today, UTC, when nothing is stored)."""
+    if filters.date_from is None or filters.date_to is None:
+        return _resolved(config, filters, *_stored_range(engine))
+    return _resolved(config, filters, filters.date_from, filters.date_to)
+
+
+def _resolved(config: Config, filters: Filters, first: date, last: date) -> Filters:
     if filters.metric is not None and filters.metric not in config.metrics:
         known = ", ".join(config.metrics) or "none"
         raise ConfigError(f"unknown metric {filters.metric!r} (metrics: {known})")
-    if filters.date_from is None or filters.date_to is None:
-        first, last = _stored_range(engine)
-        filters = replace(
-            filters, date_from=filters.date_from or first, date_to=filters.date_to or last
-        )
+    filters = replace(
+        filters, date_from=filters.date_from or first, date_to=filters.date_to or last
+    )
     assert filters.date_from is not None and filters.date_to is not None
     if filters.date_from > filters.date_to:
         raise ConfigError(
@@ -118,8 +122,11 @@ def query(
     filters: Filters = Filters(),
     *,
     panels: Iterable[str] | None = None,
+    rollups: bool = True,
 ) -> dict[str, pl.DataFrame]:
-    """The panels of dashboard `name` (all, or those listed in `panels`), as named frames."""
+    """The panels of dashboard `name` (all, or those listed in `panels`), as named frames.
+    Unfiltered reads take their rows from the `dashboards` job's rollups when those are
+    current (`rollups=False`: never), the rest is computed from the per-day tables."""
     if name not in NAMES:
         raise ConfigError(f"unknown dashboard {name!r} (dashboards: {', '.join(NAMES)})")
     chosen = list(PANELS[name]) if panels is None else list(panels)
@@ -128,14 +135,59 @@ def query(
         raise ConfigError(
             f"dashboard {name!r} has no panel {unknown[0]!r} (panels: {', '.join(PANELS[name])})"
         )
-    scope = _scope(engine, config, resolve(engine, config, filters))
+    frames: dict[str, pl.DataFrame] = {}
+    build = None
+    if rollups and filters.metric is None and not filters.attributes:
+        build = dashboard_rollups.load(engine, name)
+        if build and build.fingerprint != dashboard_rollups.fingerprints(engine, config)[name]:
+            build = None
+    if build is not None:
+        filters = _resolved(config, filters, build.first_day, build.last_day)
+        assert filters.date_from is not None and filters.date_to is not None
+        for p in chosen:
+            frame = dashboard_rollups.read(
+                config, build, name, p, filters.date_from, filters.date_to
+            )
+            if frame is not None:
+                frames[p] = frame
+    else:
+        filters = resolve(engine, config, filters)
+    missing = [p for p in chosen if p not in frames]
+    if missing:
+        frames.update(_compute(_scope(engine, config, filters), name, missing))
+    return {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in chosen}
+
+
+def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
+    """The `dashboards` job (§9): every dashboard whose rollups are not current is computed
+    exactly, unfiltered, over the whole stored range, and stored as one build. `as_of` is
+    not used: dashboards show the stored data and the other jobs' latest results. Returns the
+    rows stored."""
+    span = engine.query("dashboards/stored_range").row(0, named=True)
+    if not span["n"]:
+        return 0
+    prints = dashboard_rollups.fingerprints(engine, config)
+    current = {} if full else dashboard_rollups.stored_fingerprints(engine)
+    whole = _scope(engine, config, Filters(span["first_day"], span["last_day"]))
+    rows = 0
+    for name in NAMES:
+        if current.get(name) == prints[name]:
+            continue
+        frames = _compute(whole, name, list(PANELS[name]))
+        frames = {p: _tidy(f, PANELS[name][p]["key"]) for p, f in frames.items()}
+        dashboard_rollups.store(
+            engine, name, prints[name], span["first_day"], span["last_day"], frames
+        )
+        rows += sum(f.height for f in frames.values())
+    return rows
+
+
+def _compute(scope: _Scope, name: str, chosen: list[str]) -> dict[str, pl.DataFrame]:
     build = _CUSTOM.get(name)
     if build is not None:
-        frames = build(scope, chosen)
-    else:
-        params, ctx = _EXTRAS.get(name, _no_extras)(scope)
-        frames = {p: scope.sql(f"dashboards/{name}_{p}", params, ctx) for p in chosen}
-    return {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in chosen}
+        return build(scope, chosen)
+    params, ctx = _EXTRAS.get(name, _no_extras)(scope)
+    return {p: scope.sql(f"dashboards/{name}_{p}", params, ctx) for p in chosen}
 
 
 def freshness(engine: Engine) -> dict[str, Any]:

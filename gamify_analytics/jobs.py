@@ -32,7 +32,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from gamify_analytics import achievements, leaderboards, points, streaks
+from gamify_analytics import achievements, dashboards, leaderboards, points, streaks
 from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine, StoreError, naive_utc
 
@@ -43,6 +43,7 @@ JOBS: dict[str, JobFn] = {
     "achievements": achievements.run_job,
     "points": points.run_job,
     "leaderboards": leaderboards.run_job,
+    "dashboards": dashboards.run_job,
 }
 
 #: A claim older than this is stale even if its process looks alive (a run must finish within

@@ -112,7 +112,7 @@ def test_achievements_and_points_on_the_golden_events(tmp_path: Path) -> None:
     assert gamify(*base, "ingest", str(GOLDEN / "events.csv"), cwd=tmp_path).returncode == 0
     r = gamify(*base, "run", "--as-of", "2025-01-01T00:00:00Z", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    jobs = ["streaks", "achievements", "points", "leaderboards"]
+    jobs = ["streaks", "achievements", "points", "leaderboards", "dashboards"]
     assert [j["job"] for j in json.loads(r.stdout)] == jobs
 
     done = json.loads(gamify(*base, "achievements", "--format", "json", cwd=tmp_path).stdout)

@@ -474,7 +474,7 @@ def test_freshness(g: Gamify, data: Data) -> None:
     newest = int(data.events["ts"].max())  # type: ignore[arg-type]
     assert got["newest_event_ts"] == datetime.fromtimestamp(newest / 1000, UTC)
     assert got["newest_ingested_at"] is not None
-    assert set(got["jobs"]) == {"streaks", "achievements", "points", "leaderboards"}
+    assert set(got["jobs"]) == {"streaks", "achievements", "points", "leaderboards", "dashboards"}
     assert all(j["as_of"] == AS_OF and j["finished"] >= j["as_of"] for j in got["jobs"].values())
 
 

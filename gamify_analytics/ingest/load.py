@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from gamify_analytics.ingest.readers import (
 from gamify_analytics.schema import ensure_zone_days
 
 KEY = ("user_id", "metric", "event_id")
+#: The meta key `mark_changed` writes.
+STORE_VERSION = "store_version"
 Progress = Callable[[str, int], None]
 
 
@@ -65,6 +68,7 @@ def ingest(
     started = time.perf_counter()
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     summary = IngestSummary()
+    mark_changed(engine)
     if users is not None:
         path = Path(users)
         summary.files.append(str(path))
@@ -104,8 +108,16 @@ def ingest(
                 progress(str(path), batch.height)
     if latest_ms is not None:
         _record_latest(engine, latest_ms)
+    mark_changed(engine)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def mark_changed(engine: Engine) -> None:
+    """A new store version, before and after an ingest writes: a dashboard rollup built from
+    the store as it was (docs/dashboards.md) no longer matches it, even if the ingest is cut
+    short, or its rollup was built while it wrote."""
+    engine.execute("admin/set_meta", {"key": STORE_VERSION, "value": uuid.uuid4().hex})
 
 
 def _record_latest(engine: Engine, latest_ms: int) -> None:
