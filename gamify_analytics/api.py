@@ -39,16 +39,45 @@ class Gamify:
     """One store and one config. Opens the store lazily and closes it on `close()` (or `with`),
     so an embedded store is held only while work is being done."""
 
-    def __init__(self, config: Config | str | Path | None = None, dsn: str | None = None):
+    def __init__(
+        self,
+        config: Config | str | Path | None = None,
+        dsn: str | None = None,
+        *,
+        store_timeout: float = 0.0,
+        on_wait: Callable[[str], None] | None = None,
+    ):
+        """`store_timeout`: seconds to wait for a store that another process holds (an
+        embedded store only one process may open), telling `on_wait` once; 0: fail at once."""
         self.config = config if isinstance(config, Config) else load_config(config)
         self.dsn = resolve_dsn(dsn, self.config.dsn)
+        self.store_timeout = store_timeout
+        self.on_wait = on_wait
         self._engine: Engine | None = None
 
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = connect(self.dsn, self.config.cluster)
+            self._engine = self._open()
         return self._engine
+
+    def _open(self) -> Engine:
+        def attempt() -> Engine:
+            return connect(self.dsn, self.config.cluster)
+
+        if self.store_timeout <= 0:
+            return attempt()
+        told = []
+
+        def waiting() -> None:
+            if not told and self.on_wait is not None:
+                self.on_wait(
+                    f"waiting for the store {self.dsn}: another process is using it "
+                    f"(up to {self.store_timeout:g} s, --store-timeout)"
+                )
+            told.append(True)
+
+        return jobs_mod.retry_busy(attempt, timeout=self.store_timeout, between=waiting)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -11,10 +11,10 @@ import polars as pl
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from gamify_analytics.api import Gamify
 from gamify_analytics.cli_dashboards import dashboard_cmd
 from gamify_analytics.cli_jobs import jobs_app, scheduler_cmd
 from gamify_analytics.cli_report import report_cmd, verify_cmd
+from gamify_analytics.cli_store import OPTIONS, STORE_TIMEOUT, store
 from gamify_analytics.config import ConfigError
 from gamify_analytics.engines import StoreError
 from gamify_analytics.ingest.readers import InputError
@@ -35,17 +35,23 @@ ConfigOpt = Annotated[
 DsnOpt = Annotated[str | None, typer.Option("--dsn", envvar="GAMIFY_DSN", help="Store DSN.")]
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 
-_state: dict[str, object] = {}
+StoreTimeoutOpt = Annotated[
+    float,
+    typer.Option(
+        "--store-timeout",
+        envvar="GAMIFY_STORE_TIMEOUT",
+        min=0,
+        help="Seconds to wait for a store another process is using (0: fail at once).",
+    ),
+]
 
 
 @app.callback()
-def main(config: ConfigOpt = None, dsn: DsnOpt = None) -> None:
+def main(
+    config: ConfigOpt = None, dsn: DsnOpt = None, store_timeout: StoreTimeoutOpt = STORE_TIMEOUT
+) -> None:
     """Streaks, achievements, points, leaderboards and dashboards from raw events."""
-    _state.update(config=config, dsn=dsn)
-
-
-def _gamify() -> Gamify:
-    return Gamify(_state.get("config"), _state.get("dsn"))  # type: ignore[arg-type]
+    OPTIONS.update(config=config, dsn=dsn, store_timeout=store_timeout)
 
 
 def run() -> None:
@@ -71,7 +77,7 @@ def run() -> None:
 @app.command()
 def init() -> None:
     """Create or migrate the schema (idempotent)."""
-    with _gamify() as g:
+    with store() as g:
         applied = g.init()
         err.print(f"schema at {g.dsn}: {len(applied)} migration(s) applied", highlight=False)
 
@@ -83,7 +89,7 @@ def ingest(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Load events (and users); prints accepted, duplicates and rejected by reason."""
-    with _gamify() as g, _progress() as progress:
+    with store() as g, _progress() as progress:
         task = progress.add_task("ingest", total=None)
         summary = g.ingest(files, users, progress=lambda _f, n: progress.advance(task, n))
     emit(summary.as_dict(), fmt, title="ingest")
@@ -116,7 +122,7 @@ def run_jobs(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Run jobs in dependency order (§9)."""
-    with _gamify() as g:
+    with store() as g:
         emit(g.run(jobs, as_of=_as_of(as_of), full=full, wait=wait), fmt, title="jobs")
 
 
@@ -129,7 +135,7 @@ def streaks_cmd(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Streak state per user: length, longest, started, last period, freezes, status, expiry."""
-    with _gamify() as g:
+    with store() as g:
         g.init()
         if history:
             emit(g.streak_history(streak, user=user, as_of=_as_of(as_of)), fmt, title="history")
@@ -144,7 +150,7 @@ def achievements_cmd(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Completions (user_id, achievement, achieved_at, backdated), as the last job run stored."""
-    with _gamify() as g:
+    with store() as g:
         g.init()
         if rarity:
             emit(g.rarity(), fmt, title="rarity")
@@ -160,7 +166,7 @@ def points_cmd(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Totals and levels per user and system (user_id, system, total, level), or the ledger."""
-    with _gamify() as g:
+    with store() as g:
         g.init()
         if ledger:
             emit(g.ledger(system, user=user), fmt, title="ledger")
@@ -180,7 +186,7 @@ def leaderboard_cmd(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Standings of one run: {leaderboard, run, status, entries: [{rank, user_id, score}]}."""
-    with _gamify() as g:
+    with store() as g:
         g.init()
         doc = g.leaderboard(key, _date(run, "--run"), group, _as_of(as_of))
     if fmt is Format.json:
@@ -215,7 +221,7 @@ def rejects(
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100, fmt: FormatOpt = Format.table
 ) -> None:
     """Rejected input rows with file, line, field and reason."""
-    with _gamify() as g:
+    with store() as g:
         g.init()
         emit(g.rejects(limit), fmt, title="rejects")
 
@@ -283,7 +289,7 @@ def demo(fmt: FormatOpt = Format.table) -> None:
 
     err.print("generating demo data (2,000 users, 60 days)…", highlight=False)
     events_path, users_path = demo_files()
-    with Gamify(load_demo_config(), _state.get("dsn")) as g:  # type: ignore[arg-type]
+    with store(load_demo_config()) as g:
         summary = g.ingest([events_path], users_path)
         jobs = g.run()
         err.print(f"store: {g.dsn}", highlight=False)

@@ -19,8 +19,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from gamify_analytics.api import Gamify
-from gamify_analytics.cli_jobs import _options
+from gamify_analytics.cli_store import store
 from gamify_analytics.dashboards import NAMES, PANELS, Filters, resolve
 from gamify_analytics.output import Format, emit, err
 
@@ -89,8 +88,7 @@ def dashboard_cmd(
         raise typer.BadParameter(
             f"csv prints one panel: pass --panel ({', '.join(PANELS[name])})", param_hint="--panel"
         )
-    config, dsn = _options()
-    with Gamify(config, dsn) as g:
+    with store() as g:
         g.init()
         filters = filters_from(date_from, date_to, metric, attr)
         frames = g.dashboard(name, filters, panels=wanted)

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from gamify_analytics import scheduler
-from gamify_analytics.api import DEFAULT_CONFIG, Gamify
+from gamify_analytics.api import DEFAULT_CONFIG
+from gamify_analytics.cli_store import OPTIONS, store
 from gamify_analytics.engines import StoreError
 from gamify_analytics.jobs import busy_store
 from gamify_analytics.output import Format, emit, err
@@ -25,19 +26,11 @@ ScheduleOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 
 
-def _options() -> tuple[Path | None, str | None]:
-    """The global --config and --dsn (cli.py's callback has stored them by now)."""
-    from gamify_analytics.cli import _state
-
-    return _state.get("config"), _state.get("dsn")  # type: ignore[return-value]
-
-
 @jobs_app.command("list")
 def jobs_list(schedule: ScheduleOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Each entry: cron (UTC), jobs, description, last run of its last job, next fire."""
     entries = scheduler.load_schedule(schedule)
-    config, dsn = _options()
-    with Gamify(config, dsn) as g:
+    with store() as g:
         try:
             g.init()
             last = scheduler.last_runs(g.engine, entries)
@@ -56,8 +49,8 @@ def jobs_list(schedule: ScheduleOpt = None, fmt: FormatOpt = Format.table) -> No
 def jobs_crontab(schedule: ScheduleOpt = None, fmt: FormatOpt = Format.table) -> None:
     """The schedule as crontab lines running `gamify run JOB…` (json/csv: one record each)."""
     entries = scheduler.load_schedule(schedule)
-    config, dsn = _options()
-    g = Gamify(config, dsn)  # resolves the config and DSN; opens nothing
+    g = store()  # resolves the config and DSN; opens nothing
+    config: Path | None = OPTIONS.get("config")  # type: ignore[assignment]
     if config is None and DEFAULT_CONFIG.is_file():
         config = DEFAULT_CONFIG
     rows = scheduler.crontab_lines(entries, dsn=g.dsn, config=config)
@@ -80,6 +73,5 @@ def scheduler_cmd(
 ) -> None:
     """Run the schedule (APScheduler, UTC) until SIGTERM or Ctrl-C; logs one line per run."""
     entries = scheduler.load_schedule(schedule)
-    config, dsn = _options()
-    g = Gamify(config, dsn)
+    g = store()
     scheduler.serve(g.config, g.dsn, entries, misfire_grace=misfire_grace)

@@ -10,9 +10,8 @@ from typing import Annotated
 
 import typer
 
-from gamify_analytics.api import Gamify
 from gamify_analytics.cli_dashboards import AttrOpt, FromOpt, MetricOpt, ToOpt, filters_from
-from gamify_analytics.cli_jobs import _options
+from gamify_analytics.cli_store import store
 from gamify_analytics.output import Format, emit, err
 
 
@@ -24,8 +23,7 @@ def report_cmd(
     attr: AttrOpt = None,
 ) -> None:
     """One self-contained HTML page: a chart for every dashboard panel (§10), filtered."""
-    config, dsn = _options()
-    with Gamify(config, dsn) as g:
+    with store() as g:
         path = g.report(out, filters_from(date_from, date_to, metric, attr))
     err.print(f"wrote {path}", highlight=False)
 
@@ -41,8 +39,7 @@ def verify_cmd(
     if seed is None:
         seed = random.randrange(2**32)
         err.print(f"sample seed {seed} (--seed {seed} repeats it)", highlight=False)
-    config, dsn = _options()
-    with Gamify(config, dsn) as g:
+    with store() as g:
         rows = g.verify(sample, seed)
     emit(rows, fmt, title="verify")
     drifted = [f"{r['check']} ({r['drifted']})" for r in rows if r["drifted"]]

@@ -51,7 +51,8 @@ def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
 
 def test_a_held_embedded_store_is_reported_in_one_line(chdb_root: Path, tmp_path: Path) -> None:
     with connect(f"chdb://{chdb_root}?database=t_{uuid.uuid4().hex[:8]}") as held:
-        r = gamify("--dsn", f"chdb://{chdb_root}", "init", cwd=tmp_path)
+        # --store-timeout 0: refused at once (waiting: tests/test_store_concurrency.py)
+        r = gamify("--dsn", f"chdb://{chdb_root}", "--store-timeout", "0", "init", cwd=tmp_path)
         held.run_sql(f"DROP DATABASE IF EXISTS {held.database}", {})
     assert r.returncode != 0
     assert r.stderr.strip() == (

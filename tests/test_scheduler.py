@@ -43,9 +43,9 @@ def test_the_default_schedule() -> None:
     entries = {e.name: (e.cron, e.jobs) for e in scheduler.load_schedule()}
     assert entries == {
         "achievements-deferred": ("30 0 * * *", ("achievements",)),
-        "streaks-points": ("*/15 * * * *", ("streaks", "achievements", "points")),
-        "leaderboards-finalize": ("0 12 * * *", ("leaderboards",)),
-        "leaderboards-catchup": ("5 * * * *", ("leaderboards",)),
+        "streaks-points": ("*/15 * * * *", ("streaks", "achievements", "points", "dashboards")),
+        "leaderboards-finalize": ("0 12 * * *", ("leaderboards", "dashboards")),
+        "leaderboards-catchup": ("5 * * * *", ("leaderboards", "dashboards")),
     }
     for e in scheduler.load_schedule():
         assert all(j in jobs.JOBS for j in e.jobs)

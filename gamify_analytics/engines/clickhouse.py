@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +25,8 @@ _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 # A backfill batch may span years of monthly partitions (normal input, not an error); the
 # dedup index and daily aggregates views are fed in parallel.
 _INSERT_SETTINGS = {"max_partitions_per_insert_block": 0, "parallel_view_processing": 1}
+#: Tries to open an embedded store whose lock another process takes between probe and open.
+OPEN_ATTEMPTS = 3
 
 
 class ClickHouseEngine(Engine):
@@ -42,12 +45,7 @@ class ClickHouseEngine(Engine):
             client_dsn = parts._replace(path="/default", query="").geturl()
         super().__init__(dsn, database, cluster)
         self.concurrent_writers = self.path is None
-        if self.path:
-            _check_unlocked(self.path)
-        try:
-            self.client = clickhouse_connect.get_client(dsn=client_dsn)
-        except Exception as e:  # the driver raises several types; all mean "cannot open"
-            raise StoreError(_open_error(dsn, self.path, e)) from None
+        self.client = _open_client(dsn, client_dsn, self.path)
         self.client.command(
             f"CREATE DATABASE IF NOT EXISTS {self.database}"
             + (f" ON CLUSTER {self.cluster}" if self.cluster else "")
@@ -81,6 +79,25 @@ class ClickHouseEngine(Engine):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _open_client(dsn: str, client_dsn: str, path: str | None) -> Any:
+    """The driver's client. Losing the race for an embedded store's lock to another process
+    (between the probe and chdb's own lock) is reported by chdb only as "Error initializing
+    EmbeddedServer": probe again, which then names the holder, and try again."""
+    error: Exception | None = None
+    for _ in range(OPEN_ATTEMPTS):
+        if path:
+            _check_unlocked(path)
+        try:
+            return clickhouse_connect.get_client(dsn=client_dsn)
+        except Exception as e:  # the driver raises several types; all mean "cannot open"
+            error = e
+            if not (path and "initializing EmbeddedServer" in str(e)):
+                break
+            time.sleep(0.05)
+    assert error is not None
+    raise StoreError(_open_error(dsn, path, error)) from None
 
 
 def _check_unlocked(path: str) -> None:
