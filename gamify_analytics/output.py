@@ -20,7 +20,9 @@ class Format(StrEnum):
     csv = "csv"
 
 
-err = Console(stderr=True)
+#: Messages name user-given paths, DSNs and keys: printed as text, never as rich markup
+#: (`[clickhouse]` or `a[/]b` would vanish or crash) or emoji codes.
+err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 def _plain(value: Any) -> Any:
@@ -59,7 +61,9 @@ def emit(data: pl.DataFrame | dict | list, fmt: Format, title: str | None = None
         table.add_column(c)
     for row in frame.iter_rows():
         table.add_row(*("" if v is None else str(_plain(v)) for v in row))
-    Console().print(table)
+    # Cells are data: rich would read `[/]` in a user id as markup (and fail) and
+    # `:thumbs_up:` as an emoji.
+    Console(markup=False, emoji=False).print(table)
 
 
 def _as_frame(data: dict | list) -> pl.DataFrame:
