@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import polars as pl
 
-from gamify_analytics import points, streaks
+from gamify_analytics import dashboard_rollups, dashboards, points, streaks
 from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine, naive_utc
 from gamify_analytics.output import _plain
@@ -51,7 +51,35 @@ def verify(engine: Engine, config: Config, sample: int, seed: int) -> list[dict]
         if state:  # chains stored under the current rules (others await a job run)
             checks.append(streak_chains(engine, config, streak.key, state, ids))
     checks.append(points_totals(engine, ids))
+    checks.append(rollups(engine, config, seed))
     return [asdict(c) for c in checks]
+
+
+#: Days of the sub-range each current dashboard build is checked over.
+ROLLUP_DAYS = 7
+
+
+def rollups(engine: Engine, config: Config, seed: int) -> Check:
+    """Each dashboard whose rollups are current, read over a random week both from them and
+    exactly (from the per-day tables and job outputs): one key per panel."""
+    rnd = random.Random(seed)
+    current = dashboard_rollups.fingerprints(engine, config)
+    sampled, drifted, example = 0, 0, ""
+    for name in dashboards.NAMES:
+        build = dashboard_rollups.load(engine, name)
+        if build is None or build.fingerprint != current[name]:
+            continue
+        start = rnd.randint(0, (build.last_day - build.first_day).days)
+        lo = build.first_day + timedelta(days=start)
+        week = dashboards.Filters(lo, min(lo + timedelta(days=ROLLUP_DAYS - 1), build.last_day))
+        got = dashboards.query(engine, config, name, week)
+        want = dashboards.query(engine, config, name, week, rollups=False)
+        for panel, frame in got.items():
+            sampled += 1
+            if not frame.equals(want[panel]):
+                drifted += 1
+                example = example or f"{name}.{panel} {week.date_from}…{week.date_to}"
+    return Check("dashboard_rollups", sampled, drifted, example)
 
 
 def daily_metrics(engine: Engine, users: list[str], sample: int, seed: int) -> Check:
