@@ -24,10 +24,13 @@ EVENT_FIELDS = ("event_id", "user_id", "metric", "value", "ts", "tz")
 USER_FIELDS = ("user_id", "tz", "created_at")
 ATTR_PREFIX = "attr."
 ATTRS = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
+#: The csv module's default (128 KiB) would stop a whole file at one long field; a long field
+#: is the row's problem (§3: reject it, load the rest).
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 class InputError(ValueError):
-    """A whole file cannot be read (missing, unknown format)."""
+    """A whole file cannot be read (missing, unknown format, not decodable as its format)."""
 
 
 def file_format(path: Path) -> str:
@@ -99,12 +102,14 @@ class _Rows:
 
 
 def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.DataFrame]:
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     with path.open("r", encoding="utf-8", errors="surrogateescape", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
+        reader = _csv_records(csv.reader(f), path)
+        first = next(reader, None)
+        if first is None:
             return
-        header = [h.strip().lstrip("\ufeff") for h in header]
+        # invalid bytes in a column name become \xNN escapes: the name is text from here on
+        header = [_printable(h.strip().lstrip("\ufeff")) for h in first[0]]
         index = {f: header.index(f) for f in fields if f in header}
         # attr.* columns are attributes; for users every other column is one too (§3)
         attrs = [
@@ -113,9 +118,9 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
             if h.startswith(ATTR_PREFIX) or (fields == USER_FIELDS and h not in fields)
         ]
         rows = _Rows(fields)
-        start = 2
-        for record in reader:
-            line, start = start, reader.line_num + 1
+        start = first[1] + 1
+        for record, line_num in reader:
+            line, start = start, line_num + 1
             raw = ",".join(record)
             error = None
             if _has_bad_utf8(raw):
@@ -134,6 +139,18 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
             yield rows.frame()
 
 
+def _csv_records(reader: Any, path: Path) -> Iterator[tuple[list[str], int]]:
+    """(record, last line number) pairs; the csv module's own errors name the file."""
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise InputError(f"{path}: line {reader.line_num}: unreadable CSV ({e})") from None
+        yield record, reader.line_num
+
+
 def _scalar_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -149,6 +166,8 @@ def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl
     with path.open("rb") as f:
         for number, blob in enumerate(f, start=1):
             text = blob.decode("utf-8", "surrogateescape").rstrip("\r\n")
+            if number == 1:  # a byte order mark, as the CSV reader allows
+                text = text.removeprefix("\ufeff")
             if not text.strip():
                 continue
             obj, error = None, None
@@ -157,10 +176,11 @@ def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl
             else:
                 try:
                     obj = json.loads(text, parse_constant=lambda c: c)
-                except ValueError as e:
-                    error = f"row: invalid JSON ({e.msg})"
-                if obj is not None and not isinstance(obj, dict):
-                    obj, error = None, "row: not a JSON object"
+                except ValueError as e:  # also an integer too long to convert (no .msg)
+                    error = f"row: invalid JSON ({getattr(e, 'msg', e)})"
+                else:
+                    if not isinstance(obj, dict):  # `null` too: not an empty row
+                        obj, error = None, "row: not a JSON object"
             values: dict[str, str | None] = {}
             pairs: list[dict[str, str]] = []
             if obj is not None:
@@ -189,6 +209,11 @@ def _ndjson(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl
                             continue
                         if text_v is not None:
                             pairs.append({"key": k, "value": text_v})
+                # "\ud800" escapes decode to lone surrogates, which no column can hold
+                texts = [*values.values(), *(t for p in pairs for t in p.values())]
+                if any(t is not None and _has_bad_utf8(t) for t in texts):
+                    error = error or "row: invalid Unicode (lone surrogate escape)"
+                    values, pairs = {}, []
             rows.add(values, pairs, number, text, error)
             if len(rows) >= batch_rows:
                 yield rows.frame()
@@ -203,10 +228,13 @@ def _parquet(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[p
     except Exception as e:
         raise InputError(f"{path}: not a readable Parquet file: {e}") from None
     offset = 0
-    for batch in pf.iter_batches(batch_size=batch_rows):
-        frame = pl.from_arrow(batch)
-        assert isinstance(frame, pl.DataFrame)
+    batches = pf.iter_batches(batch_size=batch_rows)
+    while (frame := _next_frame(batches, path)) is not None:
         n = frame.height
+        extra = [c for c in frame.columns if c.startswith(ATTR_PREFIX)]
+        if fields == USER_FIELDS:
+            extra = [c for c in frame.columns if c not in fields]
+        frame, errors = _scalar_columns(frame, [f for f in fields if f in frame.columns], extra)
         cols = [
             (
                 frame.get_column(f)
@@ -215,18 +243,79 @@ def _parquet(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[p
             ).alias(f)
             for f in fields
         ]
-        extra = [c for c in frame.columns if c.startswith(ATTR_PREFIX)]
-        if fields == USER_FIELDS:
-            extra = [c for c in frame.columns if c not in fields]
         attrs = _attribute_list(frame, extra)
         out = pl.DataFrame(cols).with_columns(
             attributes=attrs,
             _line=pl.int_range(offset + 1, offset + n + 1, dtype=pl.UInt64, eager=True),
             _raw=pl.lit(None, dtype=pl.String),
-            _error=pl.lit(None, dtype=pl.String),
+            _error=errors,
         )
         offset += n
         yield out
+
+
+def _next_frame(batches: Iterator[pa.RecordBatch], path: Path) -> pl.DataFrame | None:
+    """The next batch as a frame, or None at the end. A batch that cannot be decoded (corrupt
+    pages, duplicate column names) makes the file unreadable: one error naming it."""
+    try:
+        batch = next(batches, None)
+        frame = None if batch is None else pl.from_arrow(batch)
+    except Exception as e:
+        raise InputError(f"{path}: not a readable Parquet file: {e}") from None
+    assert frame is None or isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _is_scalar(dtype: pl.DataType) -> bool:
+    """Types whose values cast to text (what validation and attributes expect)."""
+    text_like = (pl.String, pl.Boolean, pl.Date, pl.Datetime, pl.Time, pl.Categorical, pl.Enum)
+    return dtype.is_numeric() or dtype == pl.Null or isinstance(dtype, text_like)
+
+
+def _scalar_columns(
+    frame: pl.DataFrame, fields: list[str], attrs: list[str]
+) -> tuple[pl.DataFrame, pl.Series]:
+    """(frame, error per row): as with NDJSON, a value of a non-scalar type (list, struct,
+    map, duration) or binary that is not UTF-8 rejects its row, not the file (§3). Such
+    values become null, so every column casts to text; the error names the first one."""
+    n = frame.height
+    bad: dict[str, pl.Series] = {}
+    reasons: list[pl.Expr] = []
+    for c in [*fields, *attrs]:
+        col = frame.get_column(c)
+        if _is_scalar(col.dtype):
+            continue
+        if col.dtype == pl.Binary:
+            text, problem = _utf8_or_null(col), "not valid UTF-8"
+        else:
+            text, problem = pl.repeat(None, n, dtype=pl.String, eager=True), "not a scalar"
+        if c in fields:
+            what = f"{c}: {problem} ({col.dtype})"
+        else:
+            what = f"attributes: value of {c.removeprefix(ATTR_PREFIX)!r} is {problem}"
+        key = f"b{len(bad)}"
+        bad[key] = col.is_not_null() & text.is_null()
+        reasons.append(pl.when(pl.col(key)).then(pl.lit(what)))
+        frame = frame.with_columns(text.alias(c))
+    if not reasons:
+        return frame, pl.repeat(None, n, dtype=pl.String, eager=True)
+    error = pl.DataFrame(bad).select(pl.coalesce(reasons).alias("_error"))
+    return frame, error.get_column("_error")
+
+
+def _utf8_or_null(col: pl.Series) -> pl.Series:
+    """Binary as text: one cast when it is all UTF-8, else value by value (null if not)."""
+    try:
+        return col.cast(pl.String)
+    except pl.exceptions.ComputeError:
+        return pl.Series(col.name, [_decoded(b) for b in col.to_list()], dtype=pl.String)
+
+
+def _decoded(blob: bytes | None) -> str | None:
+    try:
+        return None if blob is None else blob.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _attribute_list(frame: pl.DataFrame, columns: list[str]) -> pl.Series:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 import numpy as np
@@ -11,12 +12,16 @@ import pyarrow as pa
 MICRO = 1_000_000
 #: Decimal(18, 6): |value| < 10^12.
 MAX_MICRO = 10**18 - 1
-_SIMPLE_DECIMAL = r"^-?\d{1,12}(\.\d{1,6})?$"
+#: Digits are ASCII: `\d` would also match other scripts' digits, which Int64 casts refuse.
+_SIMPLE_DECIMAL = r"^-?[0-9]{1,12}(\.[0-9]{1,6})?$"
 _ISO = (
-    r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
-    r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?"
+    r"(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 )
-_EPOCH_MS = r"^-?\d{1,15}$"
+_EPOCH_MS = r"^-?[0-9]{1,15}$"
+#: What the slow path accepts: Python's Decimal alone would also read "1_000" and other
+#: scripts' digits as numbers.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _exact_micro(text: str | None) -> int | None:
@@ -24,11 +29,15 @@ def _exact_micro(text: str | None) -> int | None:
     signs and spaces. Half-even rounding on the decimal as written."""
     if text is None:
         return None
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
     try:
-        d = Decimal(text.strip())
+        d = Decimal(text)
     except InvalidOperation:
         return None
-    if not d.is_finite():
+    if not d.is_finite() or d.adjusted() > 11:
+        # |d| >= 10^12: out of range, and quantizing a huge exponent would overflow the context
         return None
     micro = int(d.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN).scaleb(6))
     return micro if abs(micro) <= MAX_MICRO else None
@@ -38,8 +47,11 @@ def value_micro(col: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(micro-units as Int64, reason or null) for a `value` column; missing means 1."""
     n = col.len()
     if col.dtype.is_integer():
-        micro = col.cast(pl.Int64) * MICRO
-        bad = col.abs() > MAX_MICRO // MICRO
+        # non-strict: a UInt64 above the Int64 range becomes null, and is out of range anyway
+        whole = col.cast(pl.Int64, strict=False)
+        limit = MAX_MICRO // MICRO
+        bad = (col.is_not_null() & whole.is_null()) | (whole > limit) | (whole < -limit)
+        micro = whole * MICRO
         reason = pl.when(bad).then(pl.lit("value: out of range (|value| < 10^12)"))
         frame = pl.DataFrame({"m": micro.fill_null(MICRO), "b": bad})
         return frame.get_column("m"), frame.select(reason.otherwise(None)).to_series()
@@ -54,9 +66,9 @@ def value_micro(col: pl.Series) -> tuple[pl.Series, pl.Series]:
         pl.when(pl.col("t").str.contains(_SIMPLE_DECIMAL))
         .then(
             (
-                pl.col("t").str.extract(r"^-?(\d+)").cast(pl.Int64) * MICRO
+                pl.col("t").str.extract(r"^-?([0-9]+)").cast(pl.Int64) * MICRO
                 + pl.col("t")
-                .str.extract(r"\.(\d+)$")
+                .str.extract(r"\.([0-9]+)$")
                 .str.pad_end(6, "0")
                 .cast(pl.Int64)
                 .fill_null(0)
@@ -132,11 +144,26 @@ def ts_millis(col: pl.Series) -> tuple[pl.Series, pl.Series]:
     if isinstance(col.dtype, pl.Datetime):
         if col.dtype.time_zone is None:
             reason = pl.Series(["ts: no UTC offset (ambiguous local time)"] * col.len())
-            return pl.Series([None] * col.len(), dtype=pl.Int64), reason.set(col.is_null(), None)
+            # a null is missing, not naive (and must not pass as a row without a reason)
+            missing = reason.set(col.is_null(), "ts: missing")
+            return pl.Series([None] * col.len(), dtype=pl.Int64), missing
         ms = col.dt.epoch("ms")
         return ms, _missing(col, "ts")
     if col.dtype.is_integer():
-        return col.cast(pl.Int64), _missing(col, "ts")
+        # non-strict: a UInt64 above the Int64 range becomes null and gets its own reason
+        ms = col.cast(pl.Int64, strict=False)
+        reason = (
+            pl.DataFrame({"c": col, "m": ms})
+            .select(
+                pl.when(pl.col("c").is_null())
+                .then(pl.lit("ts: missing"))
+                .when(pl.col("m").is_null())
+                .then(pl.lit("ts: epoch milliseconds out of range"))
+                .alias("r")
+            )
+            .get_column("r")
+        )
+        return ms, reason
     text = col.cast(pl.String).str.strip_chars()
     f = pl.DataFrame({"t": text})
     parts = f.select(
