@@ -65,7 +65,12 @@ def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
     previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
     committed = int(previous.get("seq", 0))
     last_as_of = datetime.fromisoformat(previous["as_of"]) if previous else None
-    fresh = full or last_as_of is None or as_of < last_as_of
+    fresh = full or last_as_of is None or as_of < last_as_of or bool(previous.get("full"))
+    if full and previous and not previous.get("full"):
+        # a recompute clears outputs before it writes them again: said first, so that if it
+        # is killed the next run, even without `full`, recomputes too (tests/test_faults.py)
+        value = json.dumps({**previous, "full": True})
+        engine.execute("admin/set_meta", {"key": meta_key, "value": value})
     run = Run(meta_key, as_of, committed, watermark(engine), fresh, previous)
     if not fresh:
         run.previous_as_of = last_as_of

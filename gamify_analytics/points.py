@@ -50,6 +50,14 @@ def committed_seq(engine: Engine) -> int:
     return int(state.get("seq", 0))
 
 
+def rebuilt_seq(engine: Engine, system: str) -> int:
+    """The sequence number of the committed run that last wrote `system`'s ledger afresh (0 if
+    none did): every row of the ledger then has a number at least that high, so "rows of a run
+    after N" means "rows new since N" only for N at least that high."""
+    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
+    return int(state.get("systems", {}).get(system, {}).get("rebuilt", 0))
+
+
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
     """The `points` job (§9): append this run's awards to the ledger of every system."""
     run = incremental.begin(engine, META_KEY, as_of, full)
@@ -96,7 +104,8 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
                     bucketed=part["bucketed"],
                 )
         engine.execute("points/carry_total", params)
-        systems[system.key] = {"fingerprint": fp, "consumed": upstream}
+        rebuilt = run.seq if fresh else seen.get("rebuilt", 0)
+        systems[system.key] = {"fingerprint": fp, "consumed": upstream, "rebuilt": rebuilt}
     run.state["systems"] = systems
     awarded = engine.scalar("points/count_run", {"seq": run.seq}) or 0
     run.commit(engine)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import io
 import time
 import uuid
 from collections.abc import Mapping
@@ -22,9 +24,13 @@ from gamify_analytics.engines.base import Engine, StoreError, to_arrow
 # second client of the same embedded store miss rows it had just written
 # (tests/test_job_lock.py, after tests/test_cli.py).
 _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
-# A backfill batch may span years of monthly partitions (normal input, not an error); the
-# dedup index and daily aggregates views are fed in parallel.
+# A backfill batch may span years of monthly partitions (normal input, not an error); a
+# table's views are fed in parallel.
 _INSERT_SETTINGS = {"max_partitions_per_insert_block": 0, "parallel_view_processing": 1}
+# An insert under a token (`insert(..., token=...)`): sent again with the same token, the parts
+# already stored are skipped, in the table and in each of its views' targets; the rest is
+# written.
+_RETRY_SETTINGS = {"deduplicate_blocks_in_dependent_materialized_views": 1}
 #: Tries to open an embedded store whose lock another process takes between probe and open.
 OPEN_ATTEMPTS = 3
 
@@ -61,10 +67,29 @@ class ClickHouseEngine(Engine):
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
         return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
 
-    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+    def insert(
+        self, table: str, frame: pl.DataFrame | pa.Table, *, token: str | None = None
+    ) -> None:
+        """`token`: the insert's deduplication token (a retry with the same one is idempotent)."""
         data = to_arrow(frame)
         if data.num_rows:
-            self.client.insert_arrow(f"{self.database}.{table}", data, settings=_INSERT_SETTINGS)
+            settings = _INSERT_SETTINGS
+            if token is not None:
+                settings = {**settings, **_RETRY_SETTINGS, "insert_deduplication_token": token}
+            self.client.insert_arrow(f"{self.database}.{table}", data, settings=settings)
+
+    def insert_events(self, frame: pl.DataFrame) -> None:
+        """Events (daily_metrics follows by a view), then their keys in the dedup index, both
+        under a token derived from the batch's content. ClickHouse commits each part of events
+        and of daily_metrics on its own, so a killed ingest may have stored some of them, but
+        no key before them all: its re-run finds the batch's keys missing, sends the same batch
+        with the same token, and only what is missing is written
+        (sql/clickhouse/schema/027_ingest_retry.sql)."""
+        if not frame.height:
+            return
+        token = _batch_token(frame)
+        self.insert("events", frame, token=token)
+        self.insert("event_keys_in", frame.select("user_id", "metric", "event_id"), token=token)
 
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
@@ -79,6 +104,15 @@ class ClickHouseEngine(Engine):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _batch_token(frame: pl.DataFrame) -> str:
+    """A batch's deduplication token: a hash of all of it, so that only the very same batch
+    sent again is skipped part by part (a batch that differs, even with the same keys, is a
+    different insert and loses nothing)."""
+    buf = io.BytesIO()
+    frame.rechunk().write_ipc(buf, compression="uncompressed")
+    return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
 def _open_client(dsn: str, client_dsn: str, path: str | None) -> Any:
