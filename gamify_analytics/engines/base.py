@@ -8,6 +8,7 @@ values never become SQL text.
 
 from __future__ import annotations
 
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -23,6 +24,25 @@ import pyarrow as pa
 from gamify_analytics.config import check_identifier
 
 SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+
+
+#: Default for `memory_budget`: §13 allows 8 GB for the whole process, and Python, Arrow
+#: buffers and the engine's caches need the rest.
+MEMORY_GIB = 5.0
+
+
+def memory_budget() -> int:
+    """Bytes an engine may hold for one job's data before it spills to disk
+    (`GAMIFY_MEMORY_GIB`, default `MEMORY_GIB`): both engines otherwise take about half or
+    80 % of the machine's RAM before spilling."""
+    raw = os.environ.get("GAMIFY_MEMORY_GIB", "")
+    try:
+        gib = float(raw) if raw else MEMORY_GIB
+    except ValueError:
+        raise StoreError(f"GAMIFY_MEMORY_GIB must be a number of GiB, not {raw!r}") from None
+    if not gib > 0:
+        raise StoreError(f"GAMIFY_MEMORY_GIB must be positive, not {raw!r}")
+    return int(gib * 2**30)
 
 
 class StoreError(RuntimeError):

@@ -16,7 +16,7 @@ import clickhouse_connect
 import polars as pl
 import pyarrow as pa
 
-from gamify_analytics.engines.base import Engine, StoreError, to_arrow
+from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
 
 # Settings every statement runs with: exact decimals, no silent casts of unknown zones. Passed
 # with each statement: the embedded backend then applies them with extra statements (about
@@ -26,6 +26,8 @@ from gamify_analytics.engines.base import Engine, StoreError, to_arrow
 _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 # A backfill batch may span years of monthly partitions (normal input, not an error); a
 # table's views are fed in parallel.
+#: The operations that spill to disk past a threshold (`memory_budget`).
+_SPILLING = ("group_by", "sort", "distinct", "join")
 _INSERT_SETTINGS = {"max_partitions_per_insert_block": 0, "parallel_view_processing": 1}
 # An insert under a token (`insert(..., token=...)`): sent again with the same token, the parts
 # already stored are skipped, in the table and in each of its views' targets; the rest is
@@ -51,6 +53,13 @@ class ClickHouseEngine(Engine):
             client_dsn = parts._replace(path="/default", query="").geturl()
         super().__init__(dsn, database, cluster)
         self.concurrent_writers = self.path is None
+        # a group by, sort, distinct or join spills past a third of the budget (two may be
+        # live at once); the server's own default is half of its memory limit
+        spill = memory_budget() // 3
+        self.settings = {
+            **_SETTINGS,
+            **{f"max_bytes_before_external_{op}": spill for op in _SPILLING},
+        }
         self.client = _open_client(dsn, client_dsn, self.path)
         self.client.command(
             f"CREATE DATABASE IF NOT EXISTS {self.database}"
@@ -62,10 +71,10 @@ class ClickHouseEngine(Engine):
         return f"{{{name}:{sql_type}}}"
 
     def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
-        self.client.command(sql, parameters=dict(params), settings=_SETTINGS)
+        self.client.command(sql, parameters=dict(params), settings=self.settings)
 
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
-        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
+        return self.client.query_arrow(sql, parameters=dict(params), settings=self.settings)
 
     def insert(
         self, table: str, frame: pl.DataFrame | pa.Table, *, token: str | None = None

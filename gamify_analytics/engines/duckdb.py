@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from gamify_analytics.engines.base import Engine, StoreError, to_arrow
+from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
 
 
 class DuckDBEngine(Engine):
@@ -33,6 +33,8 @@ class DuckDBEngine(Engine):
                 ) from None
             raise StoreError(f"cannot open the DuckDB store {self.path}: {text}") from None
         self.con.execute("SET TimeZone = 'UTC'")
+        # its default is 80 % of RAM, which it fills (buffer pool) before it spills
+        self.con.execute(f"SET memory_limit = '{memory_budget()}B'")
 
     def param(self, name: str, sql_type: str) -> str:
         return f"${name}"
