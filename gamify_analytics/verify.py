@@ -85,7 +85,7 @@ def rollups(engine: Engine, config: Config, seed: int) -> Check:
 def daily_metrics(engine: Engine, users: list[str], sample: int, seed: int) -> Check:
     """`sample` (user, metric, local day) keys of the sampled users, stored on either side."""
     params = {"users": users}
-    stored = _shape(engine.query("verify/daily_stored", params), DAILY_SCHEMA)
+    stored = _shape(engine.query("read/daily_metrics", params, users_filter=True), DAILY_SCHEMA)
     raw = _shape(engine.query("verify/daily_raw", params), DAILY_SCHEMA)
     keys = pl.concat([stored.select(DAILY_KEYS), raw.select(DAILY_KEYS)]).unique().sort(DAILY_KEYS)
     if keys.height > sample:
