@@ -23,12 +23,13 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from gamify_analytics import config, incremental, streaks
 from gamify_analytics.api import Gamify
 from gamify_analytics.engines import connect
+from tests.property_runner import budget
 from tests.reference import achievements as aref
 from tests.reference import streaks as sref
 from tests.reference.achievements import AEvent, Completion
@@ -433,14 +434,9 @@ def check_split(dsn: str, tmp_path: Path, sp: Split, stats: Counter) -> None:
 
 @pytest.mark.slow
 def test_batches_in_event_order_equal_one_run(dsn: str, tmp_path: Path) -> None:
-    engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
     stats: Counter = Counter()
 
-    @settings(
-        max_examples=EXAMPLES[engine],
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
+    @budget(dsn, EXAMPLES)
     @given(splits())
     @example(FIXED_SPLIT)
     def run(sp: Split) -> None:

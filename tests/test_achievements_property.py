@@ -20,7 +20,6 @@ tests/test_achievements_jobs.py.
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -30,11 +29,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamify_analytics import config
 from gamify_analytics.api import Gamify
+from tests.property_runner import run_examples
 from tests.reference import achievements as ref
 from tests.reference import streaks as sref
 from tests.reference.achievements import AEvent, Completion, LedgerRow, Total
@@ -392,24 +391,13 @@ def check_example(g: Gamify, sc: Scenario, path: Path, stats: Counter) -> None:
 
 @pytest.mark.slow
 def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
-    engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
-    counter = itertools.count()
     stats: Counter = Counter()
-    with Gamify(base_config(), dsn) as g:
-        g.init()
 
-        @settings(
-            max_examples=EXAMPLES[engine],
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(st.data())
-        def run(data: st.DataObject) -> None:
-            n = next(counter)
-            sc = data.draw(scenarios(prefix=f"p{n}_", sfx=f"_{n}"), label="scenario")
-            check_example(g, sc, tmp_path / f"events_{n}.parquet", stats)
+    def example(g: Gamify, data: st.DataObject, n: int) -> None:
+        sc = data.draw(scenarios(prefix=f"p{n}_", sfx=f"_{n}"), label="scenario")
+        check_example(g, sc, tmp_path / f"events_{n}.parquet", stats)
 
-        run()
+    run_examples(dsn, base_config(), EXAMPLES, example)
     # Not vacuous: the examples completed achievements and clamped awards.
     assert stats["examples_with_completions"] >= 3, stats
     assert stats["clamped"] >= 1, stats

@@ -39,7 +39,6 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamify_analytics import config, tz
@@ -48,6 +47,7 @@ from gamify_analytics.engines import Engine
 from gamify_analytics.engines.base import normalize
 from gamify_analytics.ingest import load, validate
 from gamify_analytics.ingest.readers import EVENT_FIELDS, InputError, read_batches
+from tests.property_runner import run_examples
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOW_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
@@ -853,27 +853,12 @@ def _check_users(
 
 @pytest.mark.slow
 def test_malformed_files_never_crash_lose_or_hide_a_row(dsn: str, tmp_path: Path) -> None:
-    engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
-    counter = itertools.count()
     stats: Counter = Counter()
-    with Gamify(cfg(), dsn) as g:
-        g.init()
 
-        @settings(
-            max_examples=EXAMPLES[engine],
-            deadline=None,
-            suppress_health_check=[
-                HealthCheck.too_slow,
-                HealthCheck.data_too_large,
-                HealthCheck.large_base_example,
-            ],
-        )
-        @given(st.data())
-        def run(data: st.DataObject) -> None:
-            n = next(counter)
-            check(g, data.draw(example(n, tmp_path), label="example"), stats)
+    def one(g: Gamify, data: st.DataObject, n: int) -> None:
+        check(g, data.draw(example(n, tmp_path), label="example"), stats)
 
-        run()
+    run_examples(dsn, cfg(), EXAMPLES, one)
     # Not vacuous: good rows, duplicates and every kind of reject were seen.
     assert stats["accepted"] >= 20 and stats["duplicates"] >= 1, stats
     for name in ("row", "user_id", "metric", "event_id", "value", "ts", "tz", "attributes"):

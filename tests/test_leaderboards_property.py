@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -34,11 +33,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamify_analytics import config, leaderboards
 from gamify_analytics.api import Gamify
+from tests.property_runner import run_examples
 from tests.reference import leaderboards as ref
 from tests.reference.achievements import AEvent
 from tests.reference.leaderboards import Entry
@@ -247,26 +246,6 @@ def check_example(g: Gamify, sc: Scenario, tmp: Path, n: int, stats: Counter) ->
             check_board(g, sc, board, stats, final=True)
 
 
-def run_examples(dsn: str, example: Callable[[Gamify, st.DataObject, int], None]) -> None:
-    """Hypothesis examples on one store: `example(g, data, n)` draws and checks the n-th (its
-    ids and keys carry n, so examples do not see each other's boards)."""
-    engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
-    counter = itertools.count()
-    with Gamify(base_config(), dsn) as g:
-        g.init()
-
-        @settings(
-            max_examples=EXAMPLES[engine],
-            deadline=None,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
-        @given(st.data())
-        def run(data: st.DataObject) -> None:
-            example(g, data, next(counter))
-
-        run()
-
-
 @pytest.mark.slow
 def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
     stats: Counter = Counter()
@@ -275,7 +254,7 @@ def test_engines_equal_the_reference(dsn: str, tmp_path: Path) -> None:
         sc = data.draw(scenarios(prefix=f"q{n}_", sfx=f"_{n}"), label="scenario")
         check_example(g, sc, tmp_path, n, stats)
 
-    run_examples(dsn, example)
+    run_examples(dsn, base_config(), EXAMPLES, example)
     # Not vacuous: caps bit, groups had members, previous ranks occurred, runs were finalized.
     # (Ties are counted too, but rarer: the hand-worked cases cover them on both engines.)
     for what in ("full", "groups", "previous", "final_reads", "source:metric", "source:points"):
@@ -421,7 +400,7 @@ def test_snapshot_reads_equal_the_reference(
         ss = data.draw(snapshot_scenarios(prefix=f"s{n}_", sfx=f"_s{n}"), label="scenario")
         check_snapshot_example(g, ss, tmp_path, n, stats, monkeypatch)
 
-    run_examples(dsn, example)
+    run_examples(dsn, base_config(), EXAMPLES, example)
     # Not vacuous: reads were served from snapshots, caps bit. (Falling back, when too many of a
     # snapshot's users changed, happens on some examples only; every read of the property
     # above is the same aggregation.)

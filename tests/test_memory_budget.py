@@ -20,7 +20,9 @@ def _spill_settings(dsn: str) -> dict[str, int]:
             " WHERE name LIKE 'max_bytes_before_external_%'"
         )
         table = e.query_sql(sql, {})
-        return dict(zip(table.column("name").to_pylist(), table.column("v").to_pylist()))
+        return dict(
+            zip(table.column("name").to_pylist(), table.column("v").to_pylist(), strict=True)
+        )
 
 
 def test_default_budget_and_override(monkeypatch: pytest.MonkeyPatch) -> None:
