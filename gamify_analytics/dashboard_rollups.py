@@ -10,22 +10,26 @@ tables as before. Unfiltered reads of any sub-range are rows of the build: a pan
 day, cohort, period or run does not depend on the range around it (`slice_panel`); the few
 panels that do (histograms over the range, standings as of its end) are taken from the build
 only when their range is the one it was built for.
+
+A build's dated rows (per day, per cohort) are recomputed only from the first day that may have
+changed since the previous build, whose earlier rows it keeps (`DATED`, `first_changed`).
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import json
 import time
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
 
-from gamify_analytics import incremental, leaderboards
+from gamify_analytics import achievements, incremental, leaderboards, points, streaks
 from gamify_analytics.config import Config
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, naive_utc
 from gamify_analytics.ingest.load import STORE_VERSION
 
 #: The jobs whose output each dashboard reads (all read what ingest stores).
@@ -46,6 +50,30 @@ WHOLE_RANGE = {
     ("leaderboards", "scores"),
 }
 AS_OF_END = {("achievements", "rarity"), ("points", "levels")}
+#: Panels no read takes from a build (the retention curve is its cohorts pooled).
+NOT_STORED = {("retention", "curve")}
+#: Panels whose rows are dated (the column): a row of a day (a cohort: of its first day) is the
+#: same whatever the range around it, so a build recomputes only the rows from the first day
+#: that changed on (a cohort's rows look `dashboards.MAX_OFFSET` days ahead) and keeps the
+#: previous build's earlier ones.
+DATED = {
+    ("overview", "active_users"): "day",
+    ("overview", "events_per_metric"): "day",
+    ("engagement", "daily"): "day",
+    ("retention", "cohorts"): "cohort",
+    ("achievements", "completions"): "day",
+    ("points", "awarded"): "day",
+}
+#: What the dated rows of each dashboard derive from: the events ingested since the previous
+#: build, or the rows of a job's table numbered after the run that build read
+#: (`(meta key, table)`).
+CHANGES: dict[str, tuple[str, str] | None] = {
+    "overview": None,
+    "retention": None,
+    "engagement": None,
+    "achievements": (achievements.META_KEY, "achievements"),
+    "points": (points.META_KEY, "points_ledger"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +85,8 @@ class Build:
     first_day: date
     last_day: date
     frames: dict[str, pl.DataFrame]
+    #: what it was computed from (`basis`); empty for builds made before it was recorded
+    basis: dict[str, Any] = field(default_factory=dict)
 
 
 def fingerprints(engine: Engine, config: Config) -> dict[str, str]:
@@ -66,13 +96,61 @@ def fingerprints(engine: Engine, config: Config) -> dict[str, str]:
         str(r["job"]): str(r["finished"])
         for r in engine.query("dashboards/freshness_jobs").iter_rows(named=True)
     }
-    rules = incremental.fingerprint(
-        config.metrics, config.streaks, config.achievements, config.points, config.leaderboards
-    )
+    rules = _rules(config)
     return {
         name: incremental.fingerprint(version, rules, [(j, finished.get(j)) for j in jobs])
         for name, jobs in DEPENDS.items()
     }
+
+
+def _rules(config: Config) -> str:
+    return incremental.fingerprint(
+        config.metrics, config.streaks, config.achievements, config.points, config.leaderboards
+    )
+
+
+def basis(engine: Engine, config: Config) -> dict[str, Any]:
+    """What a build about to be computed reads: the rules, the events watermark, and the
+    committed run of each job whose rows it dates (taken before it reads them)."""
+    now: dict[str, Any] = {
+        "rules": _rules(config),
+        "watermark_us": incremental.watermark_us(engine),
+    }
+    for source in filter(None, CHANGES.values()):
+        now[source[1]] = int(_job_state(engine, source[0]).get("seq", 0))
+    return now
+
+
+def first_changed(
+    engine: Engine, name: str, previous: Build | None, now: dict[str, Any]
+) -> date | None:
+    """The first local day whose dated rows may differ from `previous`'s: `date.min` when
+    any may (no previous build, other rules, a job that has rewritten all its rows since), None
+    when none does."""
+    if previous is None or previous.basis.get("rules") != now["rules"]:
+        return date.min
+    source = CHANGES.get(name, ())
+    if source is None:  # events: those ingested since (on a server, minus inserts in flight)
+        margin = streaks.INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
+        since = incremental.EPOCH + timedelta(microseconds=previous.basis["watermark_us"])
+        params = {"since": naive_utc(since - margin)}
+        return engine.scalar("dashboards/rollup_changed_events", params)
+    if not source:
+        return None
+    meta_key, table = source
+    seq = int(previous.basis.get(table, 0))
+    if int(_job_state(engine, meta_key).get("rebuilt", 0)) > seq:
+        return date.min
+    return engine.scalar("dashboards/rollup_changed_rows", {"seq": seq}, table_ident=table)
+
+
+def kept(previous: Build, dashboard: str, panel: str, first: date) -> pl.DataFrame:
+    """The rows of a dated panel of `previous` before `first` (those still current)."""
+    return previous.frames[panel].filter(pl.col(DATED[(dashboard, panel)]) < first)
+
+
+def _job_state(engine: Engine, meta_key: str) -> dict[str, Any]:
+    return json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "{}") or {}
 
 
 def stored_fingerprints(engine: Engine) -> dict[str, str]:
@@ -87,6 +165,7 @@ def store(
     first_day: date,
     last_day: date,
     frames: dict[str, pl.DataFrame],
+    basis: dict[str, Any],
 ) -> None:
     """One build of dashboard `name` in a single insert, then older builds pruned: a reader
     sees the previous build or this one, whole."""
@@ -102,6 +181,7 @@ def store(
                 "first_day": first_day,
                 "last_day": last_day,
                 "payload": [_encode(f) for f in frames.values()],
+                "basis": json.dumps(basis, sort_keys=True),
             },
             schema={
                 "dashboard": pl.String,
@@ -111,6 +191,7 @@ def store(
                 "first_day": pl.Date,
                 "last_day": pl.Date,
                 "payload": pl.String,
+                "basis": pl.String,
             },
         ),
     )
@@ -128,6 +209,7 @@ def load(engine: Engine, name: str) -> Build | None:
         first_day=first["first_day"],
         last_day=first["last_day"],
         frames={str(r["panel"]): _decode(r["payload"]) for r in rows.iter_rows(named=True)},
+        basis=json.loads(first["basis"] or "{}"),
     )
 
 

@@ -160,26 +160,65 @@ def query(
 
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
     """The `dashboards` job (§9): every dashboard whose rollups are not current is computed
-    exactly, unfiltered, over the whole stored range, and stored as one build. `as_of` is
-    not used: dashboards show the stored data and the other jobs' latest results. Returns the
-    rows stored."""
+    exactly, unfiltered, over the whole stored range, and stored as one build; its dated rows
+    (per day, per cohort) only from the first day that changed since the previous build
+    (`full`: all of them). `as_of` is not used: dashboards show the stored data and the other
+    jobs' latest results. Returns the rows stored."""
     span = engine.query("dashboards/stored_range").row(0, named=True)
     if not span["n"]:
         return 0
     prints = dashboard_rollups.fingerprints(engine, config)
     current = {} if full else dashboard_rollups.stored_fingerprints(engine)
-    whole = _scope(engine, config, Filters(span["first_day"], span["last_day"]))
+    basis = dashboard_rollups.basis(engine, config)
+    first_day, last_day = span["first_day"], span["last_day"]
     rows = 0
     for name in NAMES:
         if current.get(name) == prints[name]:
             continue
-        frames = _compute(whole, name, list(PANELS[name]))
-        frames = {p: _tidy(f, PANELS[name][p]["key"]) for p, f in frames.items()}
-        dashboard_rollups.store(
-            engine, name, prints[name], span["first_day"], span["last_day"], frames
-        )
+        previous = None if full else dashboard_rollups.load(engine, name)
+        changed = dashboard_rollups.first_changed(engine, name, previous, basis)
+        stored = [p for p in PANELS[name] if (name, p) not in dashboard_rollups.NOT_STORED]
+        dated = [p for p in stored if (name, p) in dashboard_rollups.DATED]
+        whole = [p for p in stored if p not in dated]
+        frames = _compute(_scope(engine, config, Filters(first_day, last_day)), name, whole)
+        if dated:
+            frames.update(_dated(engine, config, name, dated, previous, changed, span))
+        frames = {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in stored}
+        dashboard_rollups.store(engine, name, prints[name], first_day, last_day, frames, basis)
         rows += sum(f.height for f in frames.values())
     return rows
+
+
+def _dated(
+    engine: Engine,
+    config: Config,
+    name: str,
+    panels: list[str],
+    previous: dashboard_rollups.Build | None,
+    changed: date | None,
+    span: dict[str, Any],
+) -> dict[str, pl.DataFrame]:
+    """Dated panels of a build: the previous build's rows before the first day that may have
+    changed (a cohort's: `MAX_OFFSET` days before it), computed from there on."""
+    if previous is None or changed == date.min:
+        return _compute(
+            _scope(engine, config, Filters(span["first_day"], span["last_day"])), name, panels
+        )
+    out = {}
+    for p in panels:
+        if changed is None:
+            out[p] = previous.frames[p]
+            continue
+        back = MAX_OFFSET if dashboard_rollups.DATED[(name, p)] == "cohort" else 0
+        first = max(changed - timedelta(days=back), span["first_day"])
+        parts = [dashboard_rollups.kept(previous, name, p, first)]
+        if first <= span["last_day"]:
+            scope = _scope(engine, config, Filters(first, span["last_day"]))
+            parts.append(_compute(scope, name, [p])[p])
+        out[p] = pl.concat(
+            [_tidy(f, PANELS[name][p]["key"]) for f in parts], how="vertical_relaxed"
+        )
+    return out
 
 
 def _compute(scope: _Scope, name: str, chosen: list[str]) -> dict[str, pl.DataFrame]:

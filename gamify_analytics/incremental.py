@@ -52,9 +52,13 @@ class Run:
         }
 
     def commit(self, engine: Engine) -> None:
+        # `rebuilt`: the last run that wrote every output afresh; outputs read since an older
+        # one cannot be updated from the rows numbered after it (dashboard_rollups.py)
+        rebuilt = self.seq if self.fresh else int(self.previous.get("rebuilt", 0))
         state = {
             **self.state,
             "seq": self.seq,
+            "rebuilt": rebuilt,
             "as_of": self.as_of.isoformat(),
             "watermark": self.watermark.isoformat(),
         }

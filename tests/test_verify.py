@@ -83,7 +83,13 @@ def test_a_rollup_that_disagrees_with_the_tables_is_reported(store: Gamify) -> N
     frames = dict(build.frames)
     frames["active_users"] = frames["active_users"].with_columns(pl.col("dau") + 1)
     rollups.store(
-        store.engine, "overview", build.fingerprint, build.first_day, build.last_day, frames
+        store.engine,
+        "overview",
+        build.fingerprint,
+        build.first_day,
+        build.last_day,
+        frames,
+        build.basis,
     )
     row = {r["check"]: r for r in store.verify(sample=1000, seed=7)}["dashboard_rollups"]
     assert row["drifted"] == 1 and row["example"].startswith("overview.active_users ")
