@@ -286,18 +286,27 @@ GAPS = st.one_of(
 
 def milestones_kept(sp: Split) -> bool:
     """Whether every streak milestone a batch's run sees is also one of the run over all
-    events. A milestone once seen is never revoked (docs/achievements.md), so when a later
-    event undoes it (a negative value, or travel west that fills the gap before its period)
-    batches and one run differ by design."""
+    events, and is dated after the events its user had in earlier batches. A milestone once
+    seen is never revoked (docs/achievements.md), so when a later event undoes it (a negative
+    value, or travel west that fills the gap before its period) batches and one run differ by
+    design; and one that a run sees only once a later batch completes its day, dated by an
+    older event, is awarded after the awards earlier runs made, so the ledger's running
+    totals follow another order than one run's (docs/achievements.md)."""
     cfg = config.parse(sp.raw)
     lengths = set(range(1, len(sp.events) + 1))
     for streak in cfg.streaks:
         final = set(aref.milestones(sp.events, streak, lengths, sp.as_ofs[-1]))
-        seen: list = []
-        for k in range(len(sp.batches) - 1):
+        seen: set = set()
+        latest: dict[str, datetime] = {}
+        for k, batch in enumerate(sp.batches):
             events = [e for b in sp.batches[: k + 1] for e in b]
-            seen += aref.milestones(events, streak, lengths, sp.as_ofs[k])
-        if not set(seen) <= final:
+            new = set(aref.milestones(events, streak, lengths, sp.as_ofs[k])) - seen
+            if any(m.user_id in latest and m.ts < latest[m.user_id] for m in new):
+                return False
+            seen |= new
+            for e in batch:
+                latest[e.user_id] = max(latest.get(e.user_id, e.ts), e.ts)
+        if not seen <= final:
             return False
     return True
 

@@ -326,11 +326,20 @@ def observe(g: Gamify, cfg: config.Config, users) -> Outcome:
 
 def check_ledger_columns(g: Gamify, events, users) -> None:
     """The ledger's `tz`/`local_date` are the event's, and `total` is the running sum of
-    `points` per (system, user) in award order, ending at the system's total."""
+    `points` per (system, user) in award order (the run, then `ts`, `event_id`, trigger: an
+    award a later run makes comes after the earlier runs' ones; docs/achievements.md)."""
     where = {
         (e.user_id, e.event_id): (e.tz, sref.local_date(sref.to_ms(e.ts), e.tz)) for e in events
     }
-    led = ledger_frame(g, users).sort("system", "user_id", "ts", "event_id", "trigger")
+    key = ["system", "user_id", "event_id", "trigger"]
+    db = f"{g.engine.database}." if g.engine.kind == "clickhouse" else ""
+    runs = pl.from_arrow(
+        g.engine.query_sql(f"SELECT DISTINCT {', '.join(key)}, seq FROM {db}points_ledger", {})
+    )
+    assert isinstance(runs, pl.DataFrame)
+    led = ledger_frame(g, users).with_columns(pl.col("trigger").cast(pl.Int64))
+    led = led.join(runs.with_columns(pl.col("trigger").cast(pl.Int64)), on=key, validate="1:1")
+    led = led.sort("system", "user_id", "seq", "ts", "event_id", "trigger")
     running: dict[tuple[str, str], Decimal] = {}
     for r in led.iter_rows(named=True):
         assert (r["tz"], r["local_date"]) == where[(r["user_id"], r["event_id"])], r
