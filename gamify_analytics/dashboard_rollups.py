@@ -64,13 +64,11 @@ DATED = {
     ("achievements", "completions"): "day",
     ("points", "awarded"): "day",
 }
-#: What the dated rows of each dashboard derive from: the events ingested since the previous
-#: build, or the rows of a job's table numbered after the run that build read
-#: (`(meta key, table)`).
-CHANGES: dict[str, tuple[str, str] | None] = {
-    "overview": None,
-    "retention": None,
-    "engagement": None,
+#: Dashboards whose dated rows derive from events: those ingested since the previous build.
+EVENT_DATED = ("overview", "retention", "engagement")
+#: Dashboards whose dated rows derive from a job's rows, numbered by run: those numbered after
+#: the run the previous build read (the job's meta key, its table).
+RUN_DATED = {
     "achievements": (achievements.META_KEY, "achievements"),
     "points": (points.META_KEY, "points_ledger"),
 }
@@ -116,8 +114,8 @@ def basis(engine: Engine, config: Config) -> dict[str, Any]:
         "rules": _rules(config),
         "watermark_us": incremental.watermark_us(engine),
     }
-    for source in filter(None, CHANGES.values()):
-        now[source[1]] = int(_job_state(engine, source[0]).get("seq", 0))
+    for meta_key, table in RUN_DATED.values():
+        now[table] = int(_job_state(engine, meta_key).get("seq", 0))
     return now
 
 
@@ -129,15 +127,14 @@ def first_changed(
     when none does."""
     if previous is None or previous.basis.get("rules") != now["rules"]:
         return date.min
-    source = CHANGES.get(name, ())
-    if source is None:  # events: those ingested since (on a server, minus inserts in flight)
+    if name in EVENT_DATED:  # on a server, inserts may still be in flight at the watermark
         margin = streaks.INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
         since = incremental.EPOCH + timedelta(microseconds=previous.basis["watermark_us"])
         params = {"since": naive_utc(since - margin)}
         return engine.scalar("dashboards/rollup_changed_events", params)
-    if not source:
+    if name not in RUN_DATED:
         return None
-    meta_key, table = source
+    meta_key, table = RUN_DATED[name]
     seq = int(previous.basis.get(table, 0))
     if int(_job_state(engine, meta_key).get("rebuilt", 0)) > seq:
         return date.min
