@@ -18,12 +18,11 @@ import pyarrow as pa
 
 from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
 
-# Settings every statement runs with: exact decimals, no silent casts of unknown zones. Given
-# once to the client: passed with each query, the embedded backend applies them with extra
-# statements that cost every query about 8 ms (SELECT 1: 0.95 ms, 8.9 ms with these two). An
-# earlier try of this saw a second client of the same embedded store miss rows it had just
-# written (tests/test_job_lock.py, after tests/test_cli.py); with clickhouse-connect 1.12 and
-# chdb 4.4 those tests pass.
+# Settings every statement runs with: exact decimals, no silent casts of unknown zones. Passed
+# with each statement: the embedded backend then applies them with extra statements (about
+# 3.5 ms a query), but passing them once to the client, or only to some statements, made a
+# second client of the same embedded store miss rows it had just written
+# (tests/test_job_lock.py, after tests/test_cli.py).
 _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 #: The operations that spill to disk past a threshold (`memory_budget`).
 _SPILLING = ("group_by", "sort", "distinct", "join")
@@ -59,7 +58,10 @@ class ClickHouseEngine(Engine):
         # only: the jobs' heavy work is there, and each setting passed costs every query
         # about 0.4 ms on the embedded backend (reads have targets of 10 ms).
         spill = memory_budget() // 3
-        self.statement_settings = {f"max_bytes_before_external_{op}": spill for op in _SPILLING}
+        self.statement_settings = {
+            **_SETTINGS,
+            **{f"max_bytes_before_external_{op}": spill for op in _SPILLING},
+        }
         self.client = _open_client(dsn, client_dsn, self.path)
         self.client.command(
             f"CREATE DATABASE IF NOT EXISTS {self.database}"
@@ -74,7 +76,7 @@ class ClickHouseEngine(Engine):
         self.client.command(sql, parameters=dict(params), settings=self.statement_settings)
 
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
-        return self.client.query_arrow(sql, parameters=dict(params))
+        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
 
     def insert(
         self, table: str, frame: pl.DataFrame | pa.Table, *, token: str | None = None
@@ -133,7 +135,7 @@ def _open_client(dsn: str, client_dsn: str, path: str | None) -> Any:
         if path:
             _check_unlocked(path)
         try:
-            return clickhouse_connect.get_client(dsn=client_dsn, settings=_SETTINGS)
+            return clickhouse_connect.get_client(dsn=client_dsn)
         except Exception as e:  # the driver raises several types; all mean "cannot open"
             error = e
             if not (path and "initializing EmbeddedServer" in str(e)):
