@@ -115,7 +115,7 @@ def basis(engine: Engine, config: Config) -> dict[str, Any]:
         "watermark_us": incremental.watermark_us(engine),
     }
     for meta_key, table in RUN_DATED.values():
-        now[table] = int(_job_state(engine, meta_key).get("seq", 0))
+        now[table] = int(incremental.job_state(engine, meta_key).get("seq", 0))
     return now
 
 
@@ -136,7 +136,7 @@ def first_changed(
         return None
     meta_key, table = RUN_DATED[name]
     seq = int(previous.basis.get(table, 0))
-    if int(_job_state(engine, meta_key).get("rebuilt", 0)) > seq:
+    if int(incremental.job_state(engine, meta_key).get("rebuilt", 0)) > seq:
         return date.min
     return engine.scalar("dashboards/rollup_changed_rows", {"seq": seq}, table_ident=table)
 
@@ -144,10 +144,6 @@ def first_changed(
 def kept(previous: Build, dashboard: str, panel: str, first: date) -> pl.DataFrame:
     """The rows of a dated panel of `previous` before `first` (those still current)."""
     return previous.frames[panel].filter(pl.col(DATED[(dashboard, panel)]) < first)
-
-
-def _job_state(engine: Engine, meta_key: str) -> dict[str, Any]:
-    return json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "{}") or {}
 
 
 def stored_fingerprints(engine: Engine) -> dict[str, str]:

@@ -178,10 +178,13 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         previous = None if full else dashboard_rollups.load(engine, name)
         changed = dashboard_rollups.first_changed(engine, name, previous, basis)
         stored = [p for p in PANELS[name] if (name, p) not in dashboard_rollups.NOT_STORED]
-        dated = [p for p in stored if (name, p) in dashboard_rollups.DATED]
+        dated = []
+        if previous is not None and changed != date.min:  # else every row is computed anew
+            dated = [p for p in stored if (name, p) in dashboard_rollups.DATED]
         whole = [p for p in stored if p not in dated]
         frames = _compute(_scope(engine, config, Filters(first_day, last_day)), name, whole)
         if dated:
+            assert previous is not None
             frames.update(_dated(engine, config, name, dated, previous, changed, span))
         frames = {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in stored}
         dashboard_rollups.store(engine, name, prints[name], first_day, last_day, frames, basis)
@@ -194,16 +197,12 @@ def _dated(
     config: Config,
     name: str,
     panels: list[str],
-    previous: dashboard_rollups.Build | None,
+    previous: dashboard_rollups.Build,
     changed: date | None,
     span: dict[str, Any],
 ) -> dict[str, pl.DataFrame]:
     """Dated panels of a build: the previous build's rows before the first day that may have
     changed (a cohort's: `MAX_OFFSET` days before it), computed from there on."""
-    if previous is None or changed == date.min:
-        return _compute(
-            _scope(engine, config, Filters(span["first_day"], span["last_day"])), name, panels
-        )
     out = {}
     for p in panels:
         if changed is None:

@@ -65,8 +65,13 @@ class Run:
         engine.execute("admin/set_meta", {"key": self.meta_key, "value": json.dumps(state)})
 
 
+def job_state(engine: Engine, meta_key: str) -> dict[str, Any]:
+    """A job's committed state in `meta` ({} before its first run)."""
+    return json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
+
+
 def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
-    previous = json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
+    previous = job_state(engine, meta_key)
     committed = int(previous.get("seq", 0))
     last_as_of = datetime.fromisoformat(previous["as_of"]) if previous else None
     fresh = full or last_as_of is None or as_of < last_as_of or bool(previous.get("full"))

@@ -400,7 +400,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     and recount the late contributions of final runs that received some. Final standings are
     never recomputed, so `full` changes nothing. Returns the runs finalized."""
     as_of = as_of.astimezone(UTC)
-    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
+    state = incremental.job_state(engine, META_KEY)
     watermark_us = incremental.watermark_us(engine)
     points_seq = points.committed_seq(engine)
     finalized = 0

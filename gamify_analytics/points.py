@@ -46,15 +46,14 @@ def _fingerprint(config: Config, system: PointsSystem) -> str:
 
 def committed_seq(engine: Engine) -> int:
     """The sequence number of the last committed points run (0 before the first)."""
-    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
-    return int(state.get("seq", 0))
+    return int(incremental.job_state(engine, META_KEY).get("seq", 0))
 
 
 def rebuilt_seq(engine: Engine, system: str) -> int:
     """The sequence number of the committed run that last wrote `system`'s ledger afresh (0 if
     none did): every row of the ledger then has a number at least that high, so "rows of a run
     after N" means "rows new since N" only for N at least that high."""
-    state = json.loads(engine.scalar("admin/get_meta", {"key": META_KEY}) or "{}")
+    state = incremental.job_state(engine, META_KEY)
     return int(state.get("systems", {}).get(system, {}).get("rebuilt", 0))
 
 
