@@ -9,6 +9,7 @@ runs. `gamify jobs crontab` prints the same schedule for cron.
 
 from __future__ import annotations
 
+import importlib.resources
 import logging
 import re
 import shlex
@@ -34,9 +35,11 @@ from gamify_analytics.api import Gamify
 from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine, StoreError
 
-#: The packaged schedule: `jobs/schedule.toml` at the root of the checkout, found the way the
-#: SQL templates are (`sql/` next to it).
-DEFAULT_SCHEDULE = Path(__file__).resolve().parents[1] / "jobs" / "schedule.toml"
+#: The default schedule: `jobs/schedule.toml` at the top of the repository, shipped in the
+#: package as `gamify_analytics.schedules` (pyproject.toml).
+DEFAULT_SCHEDULE = Path(str(importlib.resources.files("gamify_analytics.schedules"))).joinpath(
+    "schedule.toml"
+)
 #: A fire that could not start on time (the process was busy or asleep) still runs if it is
 #: at most this late (seconds); fires missed during a longer outage run once (coalesced).
 MISFIRE_GRACE = 15 * 60

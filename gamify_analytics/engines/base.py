@@ -8,13 +8,13 @@ values never become SQL text.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from gamify_analytics.config import check_identifier
 
-SQL_ROOT = Path(__file__).resolve().parents[2] / "sql"
+#: The templates' package: `sql/` at the top of the repository, shipped in the wheel.
+SQL_PACKAGE = "gamify_analytics.sql"
 
 
 #: Default for `memory_budget`: §13 allows 8 GB for the whole process, and Python, Arrow
@@ -51,7 +52,9 @@ class StoreError(RuntimeError):
 
 @cache
 def _environment(kind: str) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(SQL_ROOT / kind), str(SQL_ROOT / "common")])
+    loader = jinja2.ChoiceLoader(
+        [jinja2.PackageLoader(SQL_PACKAGE, kind), jinja2.PackageLoader(SQL_PACKAGE, "common")]
+    )
     return jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -93,10 +96,13 @@ class Engine(ABC):
 
     def templates(self, folder: str) -> list[str]:
         """Template names under `folder`, engine-specific first, in file-name order."""
+        root = importlib.resources.files(SQL_PACKAGE)
         names = {
-            f"{folder}/{p.stem}"
-            for base in (SQL_ROOT / self.kind, SQL_ROOT / "common")
-            for p in (base / folder).glob("*.sql")
+            f"{folder}/{p.name.removesuffix('.sql')}"
+            for base in (self.kind, "common")
+            if root.joinpath(base, folder).is_dir()
+            for p in root.joinpath(base, folder).iterdir()
+            if p.name.endswith(".sql")
         }
         return sorted(names)
 

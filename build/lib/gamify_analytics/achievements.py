@@ -1,0 +1,198 @@
+"""Achievements (§6): completions, written once and never revoked; rarity.
+
+The rules and the job's incremental contract are in docs/achievements.md. Each kind is one SQL
+statement (`sql/common/achievements/`); streak milestones come from the streak statements of
+each engine (`sql/<engine>/streaks/milestones.sql`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+
+from gamify_analytics import incremental, streaks
+from gamify_analytics.config import Achievement, Config
+from gamify_analytics.engines import Engine, naive_utc
+
+META_KEY = "achievements_job"
+#: The shortest period of each frequency, in days (bounds how many periods a span holds).
+MIN_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 28}
+COMPLETION_SCHEMA = {
+    "user_id": pl.String,
+    "achievement": pl.String,
+    "achieved_at": pl.Datetime("ms", "UTC"),
+    "backdated": pl.Boolean,
+    "event_id": pl.String,
+}
+
+
+def milestone_lengths(config: Config) -> dict[str, set[int]]:
+    """Per streak, the chain lengths that an achievement or a points trigger names."""
+    out: dict[str, set[int]] = {}
+    for a in config.achievements:
+        if a.kind == "streak":
+            out.setdefault(a.streak, set()).add(a.length)
+    for system in config.points:
+        for t in system.triggers:
+            if t.streak:
+                out.setdefault(t.streak, set()).add(t.length)
+    return out
+
+
+def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
+    """The `achievements` job (§9): streak milestones, then metric, period and streak
+    achievements, then composites in dependency order. Returns the completions it made."""
+    run = incremental.begin(engine, META_KEY, as_of, full)
+    new_metrics = _new_metrics(engine, run)
+    run.state["milestones"] = _milestones(engine, config, run, bool(new_metrics))
+    previous = run.previous.get("achievements", {})
+    evaluated = {}
+    for a in _in_dependency_order(config.achievements):
+        fp = incremental.fingerprint(a, _streak_of(config, a))
+        seen = previous.get(a.key)
+        renewed = seen is None or seen["fingerprint"] != fp
+        fresh = run.fresh or renewed
+        first = run.as_of.isoformat() if renewed else seen["first_as_of"]
+        evaluated[a.key] = {"fingerprint": fp, "first_as_of": first}
+        if not fresh and a.kind in ("metric", "period") and a.metric not in new_metrics:
+            continue  # trigger mapping: no new event of its metric
+        _evaluate(engine, a, run, fresh, datetime.fromisoformat(first))
+    run.state["achievements"] = evaluated
+    made = engine.scalar("achievements/count_run", {"seq": run.seq}) or 0
+    run.commit(engine)
+    return int(made)
+
+
+def _new_metrics(engine: Engine, run: incremental.Run) -> set[str] | None:
+    """Metrics of the new events; None when everything is evaluated afresh."""
+    if run.fresh:
+        return None
+    ctx, params = incremental.new_events_ctx(False)
+    frame = engine.query("achievements/new_metrics", {**run.params(), **params}, **ctx)
+    return set(frame.get_column("metric").to_list()) if frame.height else set()
+
+
+def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: bool) -> dict:
+    """Store new milestones for every tracked (streak, length); a new length or a changed
+    streak is evaluated over all history."""
+    previous = run.previous.get("milestones", {})
+    state = {}
+    for key, lengths in sorted(milestone_lengths(config).items()):
+        streak = streaks.find(config, key)
+        fp = streaks.fingerprint(streak)
+        seen = previous.get(key, {})
+        if seen.get("fingerprint") != fp:
+            incremental.clear(engine, "streak_milestones", "streak", key)
+            seen = {}
+        known = set(seen.get("lengths", [])) if not run.fresh else set()
+        # the stored chains can narrow the users only if they are as of this very instant
+        prefilter = streaks.stored_as_of(engine, streak) == run.as_of
+        for lengths_now, fresh in ((lengths & known, False), (lengths - known, True)):
+            if not lengths_now or not (fresh or any_new):
+                continue
+            for part in incremental.buckets(engine, fresh):
+                params, ctx = streaks.bind(engine, streak, run.as_of, None, touched=not fresh)
+                news_ctx, news_params = incremental.new_events_ctx(fresh)
+                params.update(
+                    run.params(),
+                    **news_params,
+                    **part["params"],
+                    lengths=sorted(lengths_now),
+                    min_length=min(lengths_now),
+                    max_length=max(lengths_now),
+                    min_period_days=MIN_PERIOD_DAYS[streak.frequency],
+                )
+                ctx["prefilter"] = prefilter
+                ctx["bucketed"] = part["bucketed"]
+                engine.execute("streaks/milestones", params, **ctx, **news_ctx)
+        state[key] = {"fingerprint": fp, "lengths": sorted(lengths)}
+    return state
+
+
+def _evaluate(
+    engine: Engine, a: Achievement, run: incremental.Run, fresh: bool, first: datetime
+) -> None:
+    params: dict[str, Any] = {
+        **run.params(),
+        "achievement": a.key,
+        "first_evaluated": naive_utc(first),
+    }
+    if a.kind in ("metric", "period"):
+        ctx, news = incremental.new_events_ctx(fresh, [a.metric], a.filters)
+        params.update(news, metric=a.metric, threshold=Decimal(str(a.threshold)))
+        if a.kind == "period":
+            engine.execute("achievements/period", params, **ctx, period=a.period)
+            return
+        scope = {"scope": f"achievement:{a.key}", "counters": ["total"]}
+        if fresh:
+            incremental.clear(engine, "progress", "scope", scope["scope"])
+        params.update(scope)
+        for part in incremental.buckets(engine, fresh):
+            bound = {**params, **part["params"]}
+            engine.execute("achievements/metric", bound, **ctx, bucketed=part["bucketed"])
+            engine.execute(
+                "jobs/carry_totals",
+                bound,
+                **ctx,
+                counter="'total'",
+                per_metric=False,
+                bucketed=part["bucketed"],
+            )
+    elif a.kind == "streak":
+        params.update(streak=a.streak, length=a.length)
+        engine.execute("achievements/streak", params, fresh=fresh)
+    else:
+        params.update(requires=list(a.requires), required=len(a.requires))
+        engine.execute("achievements/composite", params, fresh=fresh)
+
+
+def _streak_of(config: Config, a: Achievement) -> str | None:
+    """A streak achievement's definition includes its streak's rules."""
+    return streaks.fingerprint(streaks.find(config, a.streak)) if a.kind == "streak" else None
+
+
+def _in_dependency_order(items: tuple[Achievement, ...]) -> list[Achievement]:
+    """Composites after what they require (the config has no cycles)."""
+    index = {a.key: a for a in items}
+    out: list[Achievement] = []
+    seen: set[str] = set()
+
+    def visit(a: Achievement) -> None:
+        if a.key in seen:
+            return
+        seen.add(a.key)
+        for r in a.requires:
+            visit(index[r])
+        out.append(a)
+
+    for a in items:
+        visit(a)
+    return out
+
+
+def completions(engine: Engine, user: str | None = None) -> pl.DataFrame:
+    """Stored completions: user_id, achievement, achieved_at, backdated, event_id."""
+    frame = engine.query("achievements/read", {"user": user}, one_user=user is not None)
+    if frame.height == 0:
+        return pl.DataFrame(schema=COMPLETION_SCHEMA)
+    return frame.select([pl.col(c).cast(t) for c, t in COMPLETION_SCHEMA.items()])
+
+
+def rarity(engine: Engine, config: Config) -> pl.DataFrame:
+    """Per achievement: completions, users with any event, and rarity in percent."""
+    counts = engine.query("achievements/rarity")
+    users = int(engine.scalar("achievements/active_users") or 0)
+    done = dict(zip(counts["achievement"].to_list(), counts["n"].to_list(), strict=True))
+    rows = [
+        {
+            "achievement": a.key,
+            "completions": int(done.get(a.key, 0)),
+            "users": users,
+            "rarity_pct": round(100 * int(done.get(a.key, 0)) / users, 4) if users else 0.0,
+        }
+        for a in config.achievements
+    ]
+    return pl.DataFrame(rows)

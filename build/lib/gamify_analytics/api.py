@@ -1,0 +1,218 @@
+"""The Python API (§11): the same operations the CLI runs, for notebooks and schedulers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from gamify_analytics import achievements as achievements_mod
+from gamify_analytics import config as config_mod
+from gamify_analytics import dashboards as dashboards_mod
+from gamify_analytics import jobs as jobs_mod
+from gamify_analytics import leaderboards as leaderboards_mod
+from gamify_analytics import points as points_mod
+from gamify_analytics import report as report_mod
+from gamify_analytics import schema
+from gamify_analytics import streaks as streaks_mod
+from gamify_analytics import verify as verify_mod
+from gamify_analytics.config import Config
+from gamify_analytics.dashboards import Filters
+from gamify_analytics.engines import Engine, connect, resolve_dsn
+from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
+
+DEFAULT_CONFIG = Path("gamify.toml")
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """`path`, else `GAMIFY_CONFIG`, else `./gamify.toml` if present, else the demo config."""
+    chosen = path or os.environ.get("GAMIFY_CONFIG")
+    if chosen:
+        return config_mod.load(chosen)
+    return config_mod.load(DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+
+
+class Gamify:
+    """One store and one config. Opens the store lazily and closes it on `close()` (or `with`),
+    so an embedded store is held only while work is being done."""
+
+    def __init__(
+        self,
+        config: Config | str | Path | None = None,
+        dsn: str | None = None,
+        *,
+        store_timeout: float = 0.0,
+        on_wait: Callable[[str], None] | None = None,
+    ):
+        """`store_timeout`: seconds to wait for a store that another process holds (an
+        embedded store only one process may open), telling `on_wait` once; 0: fail at once."""
+        self.config = config if isinstance(config, Config) else load_config(config)
+        self.dsn = resolve_dsn(dsn, self.config.dsn)
+        self.store_timeout = store_timeout
+        self.on_wait = on_wait
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._open()
+        return self._engine
+
+    def _open(self) -> Engine:
+        def attempt() -> Engine:
+            return connect(self.dsn, self.config.cluster)
+
+        if self.store_timeout <= 0:
+            return attempt()
+        told = []
+
+        def waiting() -> None:
+            if not told and self.on_wait is not None:
+                self.on_wait(
+                    f"waiting for the store {self.dsn}: another process is using it "
+                    f"(up to {self.store_timeout:g} s, --store-timeout)"
+                )
+            told.append(True)
+
+        return jobs_mod.retry_busy(attempt, timeout=self.store_timeout, between=waiting)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> Gamify:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def init(self) -> list[str]:
+        """Create or migrate the schema; returns the migrations applied now."""
+        return schema.migrate(self.engine)
+
+    def ingest(
+        self,
+        files: Iterable[str | Path],
+        users: str | Path | None = None,
+        *,
+        now_ms: int | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        self.init()
+        return ingest(
+            self.engine, self.config, files, users=users, now_ms=now_ms, progress=progress
+        )
+
+    def run(
+        self,
+        jobs: list[str] | None = None,
+        *,
+        as_of: datetime | None = None,
+        full: bool = False,
+        wait: bool = False,
+        timeout: float = jobs_mod.WAIT_TIMEOUT,
+    ) -> list[dict]:
+        """Run jobs (all by default) in dependency order (§9), one run of a job at a time: if
+        another live run holds one of them, raises `jobs.JobBusy` naming it, or with `wait`
+        tries again until they are free (up to `timeout` s). While waiting the store is closed,
+        so that a store only one process may open is free for the run being waited for."""
+
+        def attempt() -> list[dict]:
+            self.init()
+            return jobs_mod.run(self.engine, self.config, jobs, as_of=as_of, full=full)
+
+        if not wait:
+            return attempt()
+        return jobs_mod.retry_busy(attempt, timeout=timeout, between=self.close)
+
+    def streaks(
+        self,
+        streak: str | None = None,
+        *,
+        user: str | None = None,
+        as_of: datetime | None = None,
+    ) -> pl.DataFrame:
+        """§5 outputs, computed from the events as of `as_of` (default now)."""
+        return self._per_streak(streaks_mod.compute, streaks_mod.STATE_SCHEMA, streak, user, as_of)
+
+    def streak_history(
+        self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
+    ) -> pl.DataFrame:
+        """§5 period history (qualifying and frozen periods)."""
+        return self._per_streak(
+            streaks_mod.history, streaks_mod.HISTORY_SCHEMA, streak, user, as_of
+        )
+
+    def _per_streak(
+        self,
+        read: Callable[..., pl.DataFrame],
+        schema: dict,
+        streak: str | None,
+        user: str | None,
+        as_of: datetime | None,
+    ) -> pl.DataFrame:
+        """`read` for one streak, or every streak of the config, stacked."""
+        keys = [streak] if streak else [s.key for s in self.config.streaks]
+        users = [user] if user else None
+        frames = [read(self.engine, self.config, k, as_of, users) for k in keys]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+
+    def achievements(self, *, user: str | None = None) -> pl.DataFrame:
+        """§6 completions stored by the achievements job."""
+        return achievements_mod.completions(self.engine, user)
+
+    def rarity(self) -> pl.DataFrame:
+        """Per achievement: completions ÷ users with any event, in percent."""
+        return achievements_mod.rarity(self.engine, self.config)
+
+    def points(self, *, user: str | None = None) -> pl.DataFrame:
+        """§7 totals and levels per user and points system."""
+        return points_mod.totals(self.engine, self.config, user)
+
+    def ledger(self, system: str | None = None, *, user: str | None = None) -> pl.DataFrame:
+        """§7 award ledger: every award with its trigger, source, event and clamped points."""
+        return points_mod.ledger(self.engine, system, user)
+
+    def leaderboard(
+        self,
+        key: str,
+        run: date | None = None,
+        group: str = "",
+        as_of: datetime | None = None,
+    ) -> dict:
+        """§8 standings of one run and group: final if finalized, else live (provisional)."""
+        return leaderboards_mod.standings(self.engine, self.config, key, run, group, as_of)
+
+    def dashboard(
+        self,
+        name: str,
+        filters: Filters | None = None,
+        *,
+        panels: Iterable[str] | None = None,
+    ) -> dict[str, pl.DataFrame]:
+        """§10 dashboard `name`: its panels (all, or `panels`) as named frames."""
+        return dashboards_mod.query(
+            self.engine, self.config, name, filters or Filters(), panels=panels
+        )
+
+    def report(self, out: str | Path, filters: Filters | None = None) -> Path:
+        """Write the HTML report (every dashboard panel as a chart) to `out`."""
+        self.init()
+        return report_mod.write(self.engine, self.config, Path(out), filters or Filters())
+
+    def verify(self, sample: int = 1000, seed: int = 0) -> list[dict]:
+        """Recompute a random sample of the stored aggregates from the raw events: one row per
+        check (check, sampled, drifted, example); `seed` picks the sample."""
+        self.init()
+        return verify_mod.verify(self.engine, self.config, sample, seed)
+
+    def rejects(self, limit: int = 1000) -> pl.DataFrame:
+        return self.engine.query("read/rejects", {"limit": limit})
+
+    def counts(self) -> pl.DataFrame:
+        """Rows per stored table (events, users, rejects, daily aggregates)."""
+        return self.engine.query("read/counts")

@@ -1,0 +1,428 @@
+"""`gamify.toml` (§12): loaded once, validated, and every error names file, entry and field."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# `\Z`, not `$`: `$` also matches before a trailing newline, which would let "name\n" through.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
+KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z")
+FREQUENCIES = ("daily", "weekly", "monthly")
+PERIODS = (*FREQUENCIES, "perpetual")
+
+
+class ConfigError(ValueError):
+    """A config problem, phrased as `file: entry: field: reason`."""
+
+
+def check_identifier(value: str, what: str) -> str:
+    """Identifiers reach SQL text (database, cluster names), so they must match a strict pattern."""
+    if not isinstance(value, str) or not IDENTIFIER.match(value):
+        raise ConfigError(f"{what}: {value!r} is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)")
+    return value
+
+
+@dataclass(frozen=True)
+class Freezes:
+    initial: int = 0
+    max: int = 0
+    earn_every: int = 0
+    earn_amount: int = 1
+
+
+@dataclass(frozen=True)
+class Condition:
+    metric: str
+    threshold: float = 1
+
+
+@dataclass(frozen=True)
+class Streak:
+    key: str
+    frequency: str
+    conditions: tuple[Condition, ...]
+    mode: str = "all"
+    freezes: Freezes = Freezes()
+
+
+@dataclass(frozen=True)
+class Achievement:
+    key: str
+    kind: str
+    metric: str | None = None
+    threshold: float | None = None
+    streak: str | None = None
+    length: int | None = None
+    period: str | None = None
+    requires: tuple[str, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Trigger:
+    points: float
+    metric: str | None = None
+    per: float = 1
+    achievement: str | None = None
+    streak: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    points: float
+
+
+@dataclass(frozen=True)
+class PointsSystem:
+    key: str
+    triggers: tuple[Trigger, ...]
+    max_points: float | None = None
+    levels: tuple[Level, ...] = ()
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    key: str
+    rank_by: str
+    period: str
+    max_participants: int = 1000
+    breakdown: tuple[str, ...] = ()
+    finalize_after_hours: float = 12
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str = "<default>"
+    dsn: str | None = None
+    cluster: str | None = None
+    metrics: tuple[str, ...] = ()
+    streaks: tuple[Streak, ...] = ()
+    achievements: tuple[Achievement, ...] = ()
+    points: tuple[PointsSystem, ...] = ()
+    leaderboards: tuple[Leaderboard, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class _Entry:
+    """Reads fields of one table of the file, raising errors that say where."""
+
+    def __init__(self, path: str, where: str, raw: Any):
+        self.path, self.where = path, where
+        if not isinstance(raw, dict):
+            self.fail(None, f"expected a table, got {type(raw).__name__}")
+        self.raw: dict[str, Any] = raw
+
+    def fail(self, name: str | None, reason: str):
+        loc = f"{self.path}: {self.where}" + (f": {name}" if name else "")
+        raise ConfigError(f"{loc}: {reason}")
+
+    def get(
+        self,
+        name: str,
+        kind: type | tuple[type, ...],
+        default: Any = ...,
+        *,
+        choices=None,
+    ):
+        if name not in self.raw:
+            if default is ...:
+                self.fail(name, "is required")
+            return default
+        value = self.raw[name]
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            self.fail(name, f"expected {_kind_name(kind)}, got a boolean")
+        if not isinstance(value, kind):
+            self.fail(name, f"expected {_kind_name(kind)}, got {type(value).__name__}")
+        if choices is not None and value not in choices:
+            self.fail(name, f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    def key(self, name: str = "key") -> str:
+        value = self.get(name, str)
+        if not KEY.match(value):
+            self.fail(name, f"{value!r} is not a valid key (letters, digits, _ . -)")
+        return value
+
+    def non_negative(self, name: str, kind, default: Any = ...):
+        value = self.get(name, kind, default)
+        if value is not None and value < 0:
+            self.fail(name, f"must be >= 0, got {value}")
+        return value
+
+    def unknown(self, allowed: set[str]):
+        for name in self.raw:
+            if name not in allowed:
+                self.fail(name, "unknown field")
+
+
+def _kind_name(kind) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+NUM = (int, float)
+
+
+def parse(raw: dict[str, Any], path: str = "<config>") -> Config:
+    """Validate a decoded TOML document into a `Config`."""
+    top = _Entry(path, "(top level)", raw)
+    top.unknown({"storage", "metrics", "streaks", "achievements", "points", "leaderboards"})
+    storage = _Entry(path, "[storage]", raw.get("storage", {}))
+    storage.unknown({"dsn", "cluster"})
+    dsn = storage.get("dsn", str, None)
+    cluster = storage.get("cluster", str, None)
+    if cluster is not None:
+        try:
+            check_identifier(cluster, f"{path}: [storage]: cluster")
+        except ConfigError as e:
+            raise ConfigError(str(e)) from None
+
+    metrics = tuple(
+        _unique(path, "metrics", [_metric(path, i, m) for i, m in _items(top, "metrics")])
+    )
+    streaks = tuple(_streak(path, i, s, metrics) for i, s in _items(top, "streaks"))
+    _unique(path, "streaks", [s.key for s in streaks])
+    achievements = tuple(
+        _achievement(path, i, a, metrics, streaks) for i, a in _items(top, "achievements")
+    )
+    _check_requires(path, achievements)
+    points = tuple(
+        _points(path, i, p, metrics, streaks, achievements) for i, p in _items(top, "points")
+    )
+    _unique(path, "points", [p.key for p in points])
+    boards = tuple(
+        _leaderboard(path, i, b, metrics, streaks, points) for i, b in _items(top, "leaderboards")
+    )
+    _unique(path, "leaderboards", [b.key for b in boards])
+    return Config(path, dsn, cluster, metrics, streaks, achievements, points, boards)
+
+
+def load(path: str | Path | None) -> Config:
+    """Load `path`; a missing default file gives the built-in demo config."""
+    if path is None:
+        from gamify_analytics.demo import DEMO_CONFIG
+
+        return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: config file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    return parse(raw, str(p))
+
+
+def _items(top: _Entry, name: str):
+    value = top.get(name, list, [])
+    return enumerate(value)
+
+
+def _unique(path: str, section: str, keys: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for i, k in enumerate(keys):
+        if k in seen:
+            raise ConfigError(f"{path}: {section}[{i}] ({k}): key: duplicate key {k!r}")
+        seen.add(k)
+    return keys
+
+
+def _where(section: str, i: int, raw: Any) -> str:
+    key = raw.get("key") if isinstance(raw, dict) else None
+    return f"{section}[{i}]" + (f" ({key})" if isinstance(key, str) else "")
+
+
+def _metric(path: str, i: int, raw: Any) -> str:
+    e = _Entry(path, _where("metrics", i, raw), raw)
+    e.unknown({"key", "description", "unit"})
+    return e.key()
+
+
+def _known(e: _Entry, name: str, value: str, known, what: str) -> str:
+    if value not in known:
+        e.fail(name, f"unknown {what} {value!r}")
+    return value
+
+
+def _streak(path: str, i: int, raw: Any, metrics) -> Streak:
+    e = _Entry(path, _where("streaks", i, raw), raw)
+    e.unknown({"key", "frequency", "conditions", "mode", "freezes"})
+    conds = []
+    for j, c in enumerate(e.get("conditions", list)):
+        ce = _Entry(path, f"{e.where}: conditions[{j}]", c)
+        ce.unknown({"metric", "threshold"})
+        metric = _known(ce, "metric", ce.get("metric", str), metrics, "metric")
+        conds.append(Condition(metric, ce.non_negative("threshold", NUM, 1)))
+    if not conds:
+        e.fail("conditions", "needs at least one condition")
+    fz = _Entry(path, f"{e.where}: freezes", e.get("freezes", dict, {}))
+    fz.unknown({"initial", "max", "earn_every", "earn_amount"})
+    freezes = Freezes(
+        fz.non_negative("initial", int, 0),
+        fz.non_negative("max", int, 0),
+        fz.non_negative("earn_every", int, 0),
+        fz.non_negative("earn_amount", int, 1),
+    )
+    if freezes.initial > freezes.max:
+        fz.fail("initial", f"{freezes.initial} exceeds max ({freezes.max}): the balance never does")
+    return Streak(
+        e.key(),
+        e.get("frequency", str, choices=FREQUENCIES),
+        tuple(conds),
+        e.get("mode", str, "all", choices=("all", "any")),
+        freezes,
+    )
+
+
+def _achievement(path: str, i: int, raw: Any, metrics, streaks) -> Achievement:
+    e = _Entry(path, _where("achievements", i, raw), raw)
+    kind = e.get("kind", str, choices=("metric", "streak", "period", "composite"))
+    common = {"key", "kind", "description"}
+    filters = tuple(sorted((str(k), str(v)) for k, v in e.get("filters", dict, {}).items()))
+    key = e.key()
+    if filters and kind not in ("metric", "period"):
+        # docs/achievements.md: a filtered streak would be another streak; define that one
+        e.fail("filters", f"only metric and period achievements take filters, not {kind}")
+    if kind in ("metric", "period"):
+        e.unknown(
+            common
+            | {"filters", "metric", "threshold"}
+            | ({"period"} if kind == "period" else set())
+        )
+        metric = _known(e, "metric", e.get("metric", str), metrics, "metric")
+        period = e.get("period", str, choices=FREQUENCIES) if kind == "period" else None
+        return Achievement(
+            key, kind, metric, e.get("threshold", NUM), period=period, filters=filters
+        )
+    if kind == "streak":
+        e.unknown(common | {"streak", "length"})
+        streak = _known(e, "streak", e.get("streak", str), {s.key for s in streaks}, "streak")
+        length = e.get("length", int)
+        if length < 1:
+            e.fail("length", "must be >= 1")
+        return Achievement(key, kind, streak=streak, length=length)
+    e.unknown(common | {"requires"})
+    requires = e.get("requires", list)
+    if not requires or not all(isinstance(r, str) for r in requires):
+        e.fail("requires", "must be a non-empty list of achievement keys")
+    return Achievement(key, kind, requires=tuple(requires))
+
+
+def _check_requires(path: str, achievements: tuple[Achievement, ...]) -> None:
+    keys = _unique(path, "achievements", [a.key for a in achievements])
+    index = {a.key: a for a in achievements}
+    for i, a in enumerate(achievements):
+        for r in a.requires:
+            if r not in index:
+                raise ConfigError(
+                    f"{path}: achievements[{i}] ({a.key}): requires: unknown achievement {r!r}"
+                )
+    state: dict[str, int] = {}
+
+    def visit(k: str, i: int) -> None:
+        if state.get(k) == 1:
+            raise ConfigError(f"{path}: achievements[{i}] ({k}): requires: cycle through {k!r}")
+        if state.get(k) == 2:
+            return
+        state[k] = 1
+        for r in index[k].requires:
+            visit(r, keys.index(r))
+        state[k] = 2
+
+    for i, k in enumerate(keys):
+        visit(k, i)
+
+
+def _points(path: str, i: int, raw: Any, metrics, streaks, achievements) -> PointsSystem:
+    e = _Entry(path, _where("points", i, raw), raw)
+    e.unknown({"key", "triggers", "max_points", "levels"})
+    triggers = []
+    for j, t in enumerate(e.get("triggers", list)):
+        te = _Entry(path, f"{e.where}: triggers[{j}]", t)
+        pts = te.get("points", NUM)
+        if "metric" in t:
+            te.unknown({"metric", "points", "per"})
+            metric = _known(te, "metric", te.get("metric", str), metrics, "metric")
+            per = te.get("per", NUM, 1)
+            if per <= 0:
+                te.fail("per", "must be > 0")
+            triggers.append(Trigger(pts, metric=metric, per=per))
+        elif "achievement" in t:
+            te.unknown({"achievement", "points"})
+            ach = te.get("achievement", str)
+            _known(te, "achievement", ach, {a.key for a in achievements}, "achievement")
+            triggers.append(Trigger(pts, achievement=ach))
+        elif "streak" in t:
+            te.unknown({"streak", "length", "points"})
+            st = _known(te, "streak", te.get("streak", str), {s.key for s in streaks}, "streak")
+            length = te.get("length", int)
+            if length < 1:
+                te.fail("length", "must be >= 1")
+            triggers.append(Trigger(pts, streak=st, length=length))
+        else:
+            te.fail(None, "a trigger needs one of metric, achievement, streak")
+    levels = []
+    for j, lv in enumerate(e.get("levels", list, [])):
+        le = _Entry(path, f"{e.where}: levels[{j}]", lv)
+        le.unknown({"key", "points"})
+        levels.append(Level(le.key(), le.get("points", NUM)))
+    return PointsSystem(
+        e.key(), tuple(triggers), e.non_negative("max_points", NUM, None), tuple(levels)
+    )
+
+
+def _leaderboard(path: str, i: int, raw: Any, metrics, streaks, points) -> Leaderboard:
+    e = _Entry(path, _where("leaderboards", i, raw), raw)
+    e.unknown(
+        {
+            "key",
+            "rank_by",
+            "period",
+            "max_participants",
+            "breakdown",
+            "finalize_after_hours",
+        }
+    )
+    rank_by = e.get("rank_by", str)
+    kind, _, ref = rank_by.partition(":")
+    known = {
+        "metric": metrics,
+        "points": {p.key for p in points},
+        "streak": {s.key for s in streaks},
+    }
+    if kind not in known or ref not in known[kind]:
+        e.fail(
+            "rank_by",
+            f"{rank_by!r} is not metric:KEY, points:KEY or streak:KEY of this config",
+        )
+    period = e.get("period", str, "perpetual" if kind == "streak" else ..., choices=PERIODS)
+    if kind == "streak" and period != "perpetual":
+        e.fail("period", "streak leaderboards are perpetual")
+    cap = e.get("max_participants", int, 1000)
+    if cap < 1:
+        e.fail("max_participants", "must be >= 1")
+    breakdown = e.get("breakdown", list, [])
+    for b in breakdown:
+        if not isinstance(b, str) or not KEY.match(b):
+            e.fail("breakdown", f"{b!r} is not a valid attribute name")
+    return Leaderboard(
+        e.key(),
+        rank_by,
+        period,
+        cap,
+        tuple(breakdown),
+        e.non_negative("finalize_after_hours", NUM, 12),
+    )

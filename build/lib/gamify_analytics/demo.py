@@ -1,0 +1,105 @@
+"""`gamify demo`: the whole pipeline on the embedded default store, from nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DEMO_CONFIG = """
+[[metrics]]
+key = "lessons"
+
+[[metrics]]
+key = "minutes"
+
+[[metrics]]
+key = "quizzes"
+
+[[streaks]]
+key = "daily_lessons"
+frequency = "daily"
+conditions = [{ metric = "lessons", threshold = 1 }]
+mode = "all"
+freezes = { initial = 1, max = 2, earn_every = 7, earn_amount = 1 }
+
+[[streaks]]
+key = "weekly_practice"
+frequency = "weekly"
+conditions = [{ metric = "minutes", threshold = 30 }, { metric = "quizzes", threshold = 1 }]
+mode = "any"
+
+[[achievements]]
+key = "lessons_100"
+kind = "metric"
+metric = "lessons"
+threshold = 100
+
+[[achievements]]
+key = "streak_7"
+kind = "streak"
+streak = "daily_lessons"
+length = 7
+
+[[achievements]]
+key = "busy_month"
+kind = "period"
+metric = "lessons"
+period = "monthly"
+threshold = 60
+
+[[achievements]]
+key = "all_rounder"
+kind = "composite"
+requires = ["lessons_100", "streak_7"]
+
+[[points]]
+key = "xp"
+max_points = 1000000
+triggers = [
+  { metric = "lessons", points = 10, per = 1 },
+  { achievement = "lessons_100", points = 500 },
+  { streak = "daily_lessons", length = 7, points = 100 },
+]
+levels = [
+  { key = "bronze", points = 0 },
+  { key = "silver", points = 1000 },
+  { key = "gold", points = 5000 },
+]
+
+[[leaderboards]]
+key = "daily_xp"
+rank_by = "points:xp"
+period = "daily"
+max_participants = 1000
+breakdown = ["country"]
+finalize_after_hours = 12
+
+[[leaderboards]]
+key = "monthly_lessons"
+rank_by = "metric:lessons"
+period = "monthly"
+max_participants = 1000
+"""
+
+DEMO_DIR = Path(".gamify") / "demo"
+
+
+def load_demo_config():
+    """The demo always runs on its own config: its data has the demo's metrics."""
+    import tomllib
+
+    from gamify_analytics.config import parse
+
+    return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
+
+
+def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
+    """Generate (once) the demo's synthetic events and users."""
+    from gamify_analytics.fixtures import generate, write
+
+    events_path = DEMO_DIR / "events.parquet"
+    users_path = DEMO_DIR / "events.users.parquet"
+    if not (events_path.is_file() and users_path.is_file()):
+        DEMO_DIR.mkdir(parents=True, exist_ok=True)
+        events, user_frame = generate(users, days, seed=7)
+        events_path, users_path = write(events, user_frame, events_path)
+    return events_path, users_path

@@ -1,0 +1,194 @@
+"""The small interface every engine implements, and the SQL template loader they share.
+
+SQL lives in `sql/<engine>/<name>.sql`, falling back to `sql/common/<name>.sql` for statements
+that are the same on every engine. Templates see only validated identifiers (`db`, `cluster`)
+and the `p(name, type)` macro, which renders a bound parameter in the engine's own syntax:
+values never become SQL text.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import jinja2
+import polars as pl
+import pyarrow as pa
+
+from gamify_analytics.config import check_identifier
+
+#: The templates' package: `sql/` at the top of the repository, shipped in the wheel.
+SQL_PACKAGE = "gamify_analytics.sql"
+
+
+#: Default for `memory_budget`: §13 allows 8 GB for the whole process, and Python, Arrow
+#: buffers and the engine's caches need the rest.
+MEMORY_GIB = 5.0
+
+
+def memory_budget() -> int:
+    """Bytes an engine may hold for one job's data before it spills to disk
+    (`GAMIFY_MEMORY_GIB`, default `MEMORY_GIB`): both engines otherwise take about half or
+    80 % of the machine's RAM before spilling."""
+    raw = os.environ.get("GAMIFY_MEMORY_GIB", "")
+    try:
+        gib = float(raw) if raw else MEMORY_GIB
+    except ValueError:
+        raise StoreError(f"GAMIFY_MEMORY_GIB must be a number of GiB, not {raw!r}") from None
+    if not gib > 0:
+        raise StoreError(f"GAMIFY_MEMORY_GIB must be positive, not {raw!r}")
+    return int(gib * 2**30)
+
+
+class StoreError(RuntimeError):
+    """An engine-level failure worth a one-line message (locked store, bad DSN, …)."""
+
+
+@cache
+def _environment(kind: str) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader(
+        [jinja2.PackageLoader(SQL_PACKAGE, kind), jinja2.PackageLoader(SQL_PACKAGE, "common")]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+class Engine(ABC):
+    """One store: schema objects live in `database` (ClickHouse) or the file (DuckDB)."""
+
+    kind: str
+    #: Whether another process may insert while a job runs (a server). Embedded ClickHouse and
+    #: DuckDB files are held by one process at a time, so nothing can be in flight.
+    concurrent_writers: bool = False
+
+    def __init__(self, dsn: str, database: str, cluster: str | None = None):
+        self.dsn = dsn
+        self.database = check_identifier(database, "database")
+        self.cluster = check_identifier(cluster, "cluster") if cluster else None
+        #: Zones already in `tz_days` (loaded on first use by schema.ensure_zone_days).
+        self.zones_with_days: set[str] | None = None
+
+    # --- templates -------------------------------------------------------------------------
+    @abstractmethod
+    def param(self, name: str, sql_type: str) -> str:
+        """Placeholder for a bound parameter, e.g. `{name:String}` or `$name`."""
+
+    def render(self, template: str, **ctx: Any) -> str:
+        for k, v in ctx.items():
+            if k.endswith("_ident"):
+                check_identifier(v, k)
+        env = _environment(self.kind)
+        return env.get_template(f"{template}.sql").render(
+            db=self.database, cluster=self.cluster, p=self.param, engine=self.kind, **ctx
+        )
+
+    def templates(self, folder: str) -> list[str]:
+        """Template names under `folder`, engine-specific first, in file-name order."""
+        root = importlib.resources.files(SQL_PACKAGE)
+        names = {
+            f"{folder}/{p.name.removesuffix('.sql')}"
+            for base in (self.kind, "common")
+            if root.joinpath(base, folder).is_dir()
+            for p in root.joinpath(base, folder).iterdir()
+            if p.name.endswith(".sql")
+        }
+        return sorted(names)
+
+    # --- running SQL -------------------------------------------------------------------------
+    def execute(self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any) -> None:
+        self.run_sql(self.render(template, **ctx), params or {})
+
+    def query(
+        self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any
+    ) -> pl.DataFrame:
+        return normalize(self.query_sql(self.render(template, **ctx), params or {}))
+
+    def scalar(self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any) -> Any:
+        frame = self.query(template, params, **ctx)
+        return frame.item(0, 0) if frame.height else None
+
+    @abstractmethod
+    def run_sql(self, sql: str, params: Mapping[str, Any]) -> None: ...
+
+    @abstractmethod
+    def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table: ...
+
+    @abstractmethod
+    def insert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        """Append rows to `table` (columns matched by name)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    # --- ingest: the only places where a MV-maintained store and DuckDB differ -----------
+    @abstractmethod
+    def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
+        """Values of `i` for rows of `keys` (user_id, metric, event_id, i) already stored."""
+
+    def insert_events(self, frame: pl.DataFrame) -> None:
+        """Store new events; per-day aggregates follow (a materialized view on ClickHouse)."""
+        self.insert("events", frame)
+
+    def insert_users(self, frame: pl.DataFrame) -> None:
+        """Upsert users (the latest row per user_id wins)."""
+        self.insert("users", frame)
+
+    def insert_rejects(self, frame: pl.DataFrame) -> None:
+        """Keep rejected rows; the same (kind, source, line, field, reason) is kept once."""
+        self.insert("rejects", frame)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def to_arrow(frame: pl.DataFrame | pa.Table) -> pa.Table:
+    """Polars has no map type: `attributes` travels as list<struct<key, value>> and is cast to
+    an Arrow map, which both engines store as Map(String, String)."""
+    table = frame if isinstance(frame, pa.Table) else frame.to_arrow()
+    for i, f in enumerate(table.schema):
+        if f.name == "attributes" and not pa.types.is_map(f.type):
+            arr = table.column(i).combine_chunks()
+            mapped = pa.MapArray.from_arrays(
+                arr.offsets, arr.values.field(0), arr.values.field(1), mask=arr.is_null()
+            )
+            table = table.set_column(i, pa.field("attributes", mapped.type), mapped)
+        elif pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type):
+            table = table.set_column(i, f.name, table.column(i).cast(pa.string()))
+    return table
+
+
+def naive_utc(value: datetime) -> datetime:
+    """An instant as a bound parameter: naive UTC, as both engines store timestamps."""
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+_TS = re.compile(r"timestamp")
+
+
+def normalize(table: pa.Table) -> pl.DataFrame:
+    """Results in one shape whatever the engine: timestamps as UTC milliseconds."""
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    casts = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            col = pl.col(name)
+            if dtype.time_zone is None:
+                col = col.dt.replace_time_zone("UTC")
+            casts.append(col.dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias(name))
+    return frame.with_columns(casts) if casts else frame

@@ -1,0 +1,171 @@
+"""ClickHouse through clickhouse-connect: the embedded chdb store and HTTP servers, same code."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import io
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import clickhouse_connect
+import polars as pl
+import pyarrow as pa
+
+from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
+
+# Settings every statement runs with: exact decimals, no silent casts of unknown zones. Passed
+# with each statement: the embedded backend then applies them with extra statements (about
+# 3.5 ms a query), but passing them once to the client, or only to some statements, made a
+# second client of the same embedded store miss rows it had just written
+# (tests/test_job_lock.py, after tests/test_cli.py).
+_SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
+#: The operations that spill to disk past a threshold (`memory_budget`).
+_SPILLING = ("group_by", "sort", "distinct", "join")
+# A backfill batch may span years of monthly partitions (normal input, not an error); a
+# table's views are fed in parallel.
+_INSERT_SETTINGS = {"max_partitions_per_insert_block": 0, "parallel_view_processing": 1}
+# An insert under a token (`insert(..., token=...)`): sent again with the same token, the parts
+# already stored are skipped, in the table and in each of its views' targets; the rest is
+# written.
+_RETRY_SETTINGS = {"deduplicate_blocks_in_dependent_materialized_views": 1}
+#: Tries to open an embedded store whose lock another process takes between probe and open.
+OPEN_ATTEMPTS = 3
+
+
+class ClickHouseEngine(Engine):
+    kind = "clickhouse"
+
+    def __init__(self, dsn: str, cluster: str | None = None):
+        parts = urlsplit(dsn)
+        query = parse_qs(parts.query)
+        if parts.scheme == "chdb":
+            database = query.get("database", ["gamify"])[0]
+            self.path = parts.path
+            client_dsn = f"chdb://{parts.path}"
+        else:
+            database = parts.path.strip("/") or "gamify"
+            self.path = None
+            client_dsn = parts._replace(path="/default", query="").geturl()
+        super().__init__(dsn, database, cluster)
+        self.concurrent_writers = self.path is None
+        # a statement's group by, sort, distinct or join spills past a third of the budget (two
+        # may be live at once; the server's default is half of its memory limit). Statements
+        # only: the jobs' heavy work is there, and each setting passed costs every query
+        # about 0.4 ms on the embedded backend (reads have targets of 10 ms).
+        spill = memory_budget() // 3
+        self.statement_settings = {
+            **_SETTINGS,
+            **{f"max_bytes_before_external_{op}": spill for op in _SPILLING},
+        }
+        self.client = _open_client(dsn, client_dsn, self.path)
+        self.client.command(
+            f"CREATE DATABASE IF NOT EXISTS {self.database}"
+            + (f" ON CLUSTER {self.cluster}" if self.cluster else "")
+            + " ENGINE = Atomic"
+        )
+
+    def param(self, name: str, sql_type: str) -> str:
+        return f"{{{name}:{sql_type}}}"
+
+    def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
+        self.client.command(sql, parameters=dict(params), settings=self.statement_settings)
+
+    def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
+        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
+
+    def insert(
+        self, table: str, frame: pl.DataFrame | pa.Table, *, token: str | None = None
+    ) -> None:
+        """`token`: the insert's deduplication token (a retry with the same one is idempotent)."""
+        data = to_arrow(frame)
+        if data.num_rows:
+            settings = _INSERT_SETTINGS
+            if token is not None:
+                settings = {**settings, **_RETRY_SETTINGS, "insert_deduplication_token": token}
+            self.client.insert_arrow(f"{self.database}.{table}", data, settings=settings)
+
+    def insert_events(self, frame: pl.DataFrame) -> None:
+        """Events (daily_metrics follows by a view), then their keys in the dedup index, both
+        under a token derived from the batch's content. ClickHouse commits each part of events
+        and of daily_metrics on its own, so a killed ingest may have stored some of them, but
+        no key before them all: its re-run finds the batch's keys missing, sends the same batch
+        with the same token, and only what is missing is written
+        (sql/clickhouse/schema/027_ingest_retry.sql)."""
+        if not frame.height:
+            return
+        token = _batch_token(frame)
+        self.insert("events", frame, token=token)
+        self.insert("event_keys_in", frame.select("user_id", "metric", "event_id"), token=token)
+
+    def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
+        if not keys.height or not self.scalar("ingest/has_events"):
+            return pl.Series("i", [], dtype=pl.UInt32)
+        stage = f"ingest_stage_{uuid.uuid4().hex}"
+        self.execute("ingest/create_stage", stage_ident=stage)
+        try:
+            self.insert(stage, keys)
+            return self.query("ingest/existing_keys", stage_ident=stage).get_column("i")
+        finally:
+            self.execute("ingest/drop_stage", stage_ident=stage)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _batch_token(frame: pl.DataFrame) -> str:
+    """A batch's deduplication token: a hash of all of it, so that only the very same batch
+    sent again is skipped part by part (a batch that differs, even with the same keys, is a
+    different insert and loses nothing)."""
+    buf = io.BytesIO()
+    frame.rechunk().write_ipc(buf, compression="uncompressed")
+    return hashlib.sha256(buf.getvalue()).hexdigest()
+
+
+def _open_client(dsn: str, client_dsn: str, path: str | None) -> Any:
+    """The driver's client. Losing the race for an embedded store's lock to another process
+    (between the probe and chdb's own lock) is reported by chdb only as "Error initializing
+    EmbeddedServer": probe again, which then names the holder, and try again."""
+    error: Exception | None = None
+    for _ in range(OPEN_ATTEMPTS):
+        if path:
+            _check_unlocked(path)
+        try:
+            return clickhouse_connect.get_client(dsn=client_dsn)
+        except Exception as e:  # the driver raises several types; all mean "cannot open"
+            error = e
+            if not (path and "initializing EmbeddedServer" in str(e)):
+                break
+            time.sleep(0.05)
+    assert error is not None
+    raise StoreError(_open_error(dsn, path, error)) from None
+
+
+def _check_unlocked(path: str) -> None:
+    """chdb takes an exclusive flock on `<path>/status`; probing it first turns "held by another
+    process" into a one-line error instead of an engine failure (and its stderr noise)."""
+    status = Path(path) / "status"
+    if not status.exists():
+        return
+    with status.open("a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(
+                f"the embedded store {path} is in use by another process (only one may open it)"
+            ) from None
+        fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _open_error(dsn: str, path: str | None, error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+    if path and "Cannot lock file" in str(error):
+        return f"the embedded store {path} is in use by another process (only one may open it)"
+    if path:
+        return f"cannot open the embedded store {path}: {text}"
+    host = urlsplit(dsn).hostname or "?"
+    return f"cannot connect to ClickHouse at {host}: {text}"

@@ -1,0 +1,138 @@
+"""Bookkeeping shared by the achievements and points jobs (docs/achievements.md).
+
+A run processes the events it has not seen: ingested since the previous run's watermark, or
+fallen due since its as-of. It writes its rows under the next sequence number and commits that
+number (with its as-of and watermark) last, so a crashed run is redone with the same inputs
+and rewrites the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from gamify_analytics.engines import Engine, naive_utc
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: A full recompute goes through users in hash buckets of about this many events, so its
+#: memory stays bounded whatever the history (§13: peak memory <= 8 GB).
+EVENTS_PER_BUCKET = 10_000_000
+
+
+@dataclass
+class Run:
+    """One run of a job: what it may read (`committed`) and what it writes (`seq`)."""
+
+    meta_key: str
+    as_of: datetime
+    committed: int
+    watermark: datetime
+    #: Everything is evaluated from scratch (first run, --full, an as-of moved back).
+    fresh: bool
+    previous: dict[str, Any]
+    state: dict[str, Any] = field(default_factory=dict)
+    previous_as_of: datetime = EPOCH
+    since: datetime = EPOCH
+
+    @property
+    def seq(self) -> int:
+        return self.committed + 1
+
+    def params(self) -> dict[str, Any]:
+        """The new-events window as bound parameters (naive UTC, as the engines store it)."""
+        return {
+            "as_of": naive_utc(self.as_of),
+            "since": naive_utc(self.since),
+            "previous_as_of": naive_utc(self.previous_as_of),
+            "seq": self.seq,
+            "committed": self.committed,
+        }
+
+    def commit(self, engine: Engine) -> None:
+        # `rebuilt`: the last run that wrote every output afresh; outputs read since an older
+        # one cannot be updated from the rows numbered after it (dashboard_rollups.py)
+        rebuilt = self.seq if self.fresh else int(self.previous.get("rebuilt", 0))
+        state = {
+            **self.state,
+            "seq": self.seq,
+            "rebuilt": rebuilt,
+            "as_of": self.as_of.isoformat(),
+            "watermark": self.watermark.isoformat(),
+        }
+        engine.execute("admin/set_meta", {"key": self.meta_key, "value": json.dumps(state)})
+
+
+def job_state(engine: Engine, meta_key: str) -> dict[str, Any]:
+    """A job's committed state in `meta` ({} before its first run)."""
+    return json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
+
+
+def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:
+    previous = job_state(engine, meta_key)
+    committed = int(previous.get("seq", 0))
+    last_as_of = datetime.fromisoformat(previous["as_of"]) if previous else None
+    fresh = full or last_as_of is None or as_of < last_as_of or bool(previous.get("full"))
+    if full and previous and not previous.get("full"):
+        # a recompute clears outputs before it writes them again: said first, so that if it
+        # is killed the next run, even without `full`, recomputes too (tests/test_faults.py)
+        value = json.dumps({**previous, "full": True})
+        engine.execute("admin/set_meta", {"key": meta_key, "value": value})
+    run = Run(meta_key, as_of, committed, watermark(engine), fresh, previous)
+    if not fresh:
+        run.previous_as_of = last_as_of
+        run.since = datetime.fromisoformat(previous["watermark"])
+    return run
+
+
+def watermark_us(engine: Engine) -> int:
+    """The newest `ingested_at`, exactly, in microseconds since the epoch (0 when empty): rows
+    ingested after it are new to the next run, so it must not be rounded down."""
+    return int(engine.scalar("jobs/watermark") or 0)
+
+
+def watermark(engine: Engine) -> datetime:
+    return EPOCH + timedelta(microseconds=watermark_us(engine))
+
+
+def clear(engine: Engine, table: str, column: str, value: Any, value_type: str = "String") -> None:
+    """Delete the rows of one key before it is evaluated afresh. Looks first: a delete on
+    embedded ClickHouse visits every partition even when nothing matches."""
+    where = {"table_ident": table, "column_ident": column, "value_type": value_type}
+    if engine.scalar("admin/any_rows", {"value": value}, **where):
+        engine.execute("admin/delete_rows", {"value": value}, **where)
+
+
+def buckets(engine: Engine, fresh: bool) -> list[dict[str, Any]]:
+    """Parameters for each pass over the users: one pass for an incremental run (its new
+    events are few), enough hash buckets for a full one."""
+    if not fresh:
+        return [{"bucketed": False, "params": {}}]
+    return buckets_for(int(engine.scalar("jobs/count_events") or 0))
+
+
+def buckets_for(events: int) -> list[dict[str, Any]]:
+    n = max(1, -(-events // EVENTS_PER_BUCKET))
+    if n == 1:
+        return [{"bucketed": False, "params": {}}]
+    return [{"bucketed": True, "params": {"bucket": b, "buckets": n}} for b in range(n)]
+
+
+def fingerprint(*parts: Any) -> str:
+    """Identifies a definition: state computed under another one is recomputed."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def new_events_ctx(fresh: bool, metrics: list[str] | None = None, filters=()) -> tuple[dict, dict]:
+    """Template context and parameters of `jobs/_new_events.sql`."""
+    params: dict[str, Any] = {}
+    names = []
+    for i, (k, v) in enumerate(filters):
+        params[f"f{i}_key"], params[f"f{i}_value"] = k, v
+        names.append((f"f{i}_key", f"f{i}_value"))
+    if metrics is not None:
+        params["metrics"] = metrics
+    ctx = {"fresh": fresh, "metric_list": metrics is not None, "filters": names}
+    return ctx, params

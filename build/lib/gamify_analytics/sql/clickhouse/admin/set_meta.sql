@@ -1,0 +1,1 @@
+INSERT INTO {{ db }}.meta (key, value) VALUES ({{ p('key', 'String') }}, {{ p('value', 'String') }})

@@ -1,0 +1,1 @@
+DELETE FROM {{ db }}.streak_chains WHERE streak = {{ p('streak', 'String') }}

@@ -1,0 +1,1 @@
+DELETE FROM {{ db }}.{{ table_ident }} WHERE {{ column_ident }} = {{ p('value', value_type) }}

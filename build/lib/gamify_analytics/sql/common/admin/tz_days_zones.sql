@@ -1,0 +1,1 @@
+SELECT DISTINCT tz FROM {{ db }}.tz_days

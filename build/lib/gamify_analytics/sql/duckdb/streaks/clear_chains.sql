@@ -1,0 +1,1 @@
+DELETE FROM streak_chains WHERE streak = $streak
