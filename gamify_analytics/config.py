@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,14 @@ IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z")
 FREQUENCIES = ("daily", "weekly", "monthly")
 PERIODS = (*FREQUENCIES, "perpetual")
+#: Bounds of numeric fields (docs/configuration.md). Decimal fields have event values' bound:
+#: an award of points × (value ÷ per) then stays below 10^30, inside Decimal(38, 6).
+DECIMAL_LIMIT = 10**12
+#: Counts (freezes, lengths, participants): far beyond any real use, and small enough that
+#: the period arithmetic built on them stays within 32-bit integers.
+COUNT_LIMIT = 1_000_000
+#: A run may finalize at most a year after it ends.
+MAX_FINALIZE_HOURS = 8760
 
 
 class ConfigError(ValueError):
@@ -149,11 +159,38 @@ class _Entry:
             self.fail(name, f"{value!r} is not a valid key (letters, digits, _ . -)")
         return value
 
-    def non_negative(self, name: str, kind, default: Any = ...):
-        value = self.get(name, kind, default)
-        if value is not None and value < 0:
-            self.fail(name, f"must be >= 0, got {value}")
+    def number(
+        self,
+        name: str,
+        default: Any = ...,
+        *,
+        low: float = -DECIMAL_LIMIT,
+        high: float = DECIMAL_LIMIT,
+        above: bool = False,
+    ) -> Any:
+        """A decimal field: finite, in [low, high] (above low with `above`), and exact to 6
+        decimal places, as the engines store it (Decimal(38, 6))."""
+        value = self.get(name, NUM, default)
+        if value is None:
+            return None
+        self._in_range(name, value, low, high, above)
+        if isinstance(value, float) and Decimal(repr(value)).as_tuple().exponent < -6:
+            self.fail(name, f"{value!r} has more than 6 decimal places")
         return value
+
+    def count(self, name: str, default: Any = ..., *, low: int = 0, high: int = COUNT_LIMIT):
+        """A whole-number field in [low, high]."""
+        value = self.get(name, int, default)
+        if value is not None:
+            self._in_range(name, value, low, high, False)
+        return value
+
+    def _in_range(self, name: str, value: float, low: float, high: float, above: bool) -> None:
+        if not math.isfinite(value):
+            self.fail(name, f"must be a finite number, got {value!r}")
+        if value < low or (above and value == low) or value > high:
+            bound = f"> {_plain(low)}" if above else f">= {_plain(low)}"
+            self.fail(name, f"must be {bound} and <= {_plain(high)}, got {_plain(value)}")
 
     def unknown(self, allowed: set[str]):
         for name in self.raw:
@@ -174,6 +211,11 @@ def _kind_name(kind) -> str:
 
 
 NUM = (int, float)
+
+
+def _plain(value: float) -> str:
+    """A bound or a value as a user wrote it (`1e+18`, not `1000000000000000000`)."""
+    return f"{value:g}" if abs(value) >= 1e16 else str(value)
 
 
 def parse(raw: dict[str, Any], path: str = "<config>") -> Config:
@@ -265,16 +307,16 @@ def _streak(path: str, i: int, raw: Any, metrics) -> Streak:
         ce = _Entry(path, f"{e.where}: conditions[{j}]", c)
         ce.unknown({"metric", "threshold"})
         metric = _known(ce, "metric", ce.get("metric", str), metrics, "metric")
-        conds.append(Condition(metric, ce.non_negative("threshold", NUM, 1)))
+        conds.append(Condition(metric, ce.number("threshold", 1, low=0)))
     if not conds:
         e.fail("conditions", "needs at least one condition")
     fz = _Entry(path, f"{e.where}: freezes", e.get("freezes", dict, {}))
     fz.unknown({"initial", "max", "earn_every", "earn_amount"})
     freezes = Freezes(
-        fz.non_negative("initial", int, 0),
-        fz.non_negative("max", int, 0),
-        fz.non_negative("earn_every", int, 0),
-        fz.non_negative("earn_amount", int, 1),
+        fz.count("initial", 0),
+        fz.count("max", 0),
+        fz.count("earn_every", 0),
+        fz.count("earn_amount", 1),
     )
     if freezes.initial > freezes.max:
         fz.fail("initial", f"{freezes.initial} exceeds max ({freezes.max}): the balance never does")
@@ -304,16 +346,11 @@ def _achievement(path: str, i: int, raw: Any, metrics, streaks) -> Achievement:
         )
         metric = _known(e, "metric", e.get("metric", str), metrics, "metric")
         period = e.get("period", str, choices=FREQUENCIES) if kind == "period" else None
-        return Achievement(
-            key, kind, metric, e.get("threshold", NUM), period=period, filters=filters
-        )
+        return Achievement(key, kind, metric, e.number("threshold"), period=period, filters=filters)
     if kind == "streak":
         e.unknown(common | {"streak", "length"})
         streak = _known(e, "streak", e.get("streak", str), {s.key for s in streaks}, "streak")
-        length = e.get("length", int)
-        if length < 1:
-            e.fail("length", "must be >= 1")
-        return Achievement(key, kind, streak=streak, length=length)
+        return Achievement(key, kind, streak=streak, length=e.count("length", low=1))
     e.unknown(common | {"requires"})
     requires = e.get("requires", list)
     if not requires or not all(isinstance(r, str) for r in requires):
@@ -352,13 +389,11 @@ def _points(path: str, i: int, raw: Any, metrics, streaks, achievements) -> Poin
     triggers = []
     for j, t in enumerate(e.get("triggers", list)):
         te = _Entry(path, f"{e.where}: triggers[{j}]", t)
-        pts = te.get("points", NUM)
+        pts = te.number("points")
         if "metric" in t:
             te.unknown({"metric", "points", "per"})
             metric = _known(te, "metric", te.get("metric", str), metrics, "metric")
-            per = te.get("per", NUM, 1)
-            if per <= 0:
-                te.fail("per", "must be > 0")
+            per = te.number("per", 1, low=0, above=True)
             triggers.append(Trigger(pts, metric=metric, per=per))
         elif "achievement" in t:
             te.unknown({"achievement", "points"})
@@ -368,19 +403,16 @@ def _points(path: str, i: int, raw: Any, metrics, streaks, achievements) -> Poin
         elif "streak" in t:
             te.unknown({"streak", "length", "points"})
             st = _known(te, "streak", te.get("streak", str), {s.key for s in streaks}, "streak")
-            length = te.get("length", int)
-            if length < 1:
-                te.fail("length", "must be >= 1")
-            triggers.append(Trigger(pts, streak=st, length=length))
+            triggers.append(Trigger(pts, streak=st, length=te.count("length", low=1)))
         else:
             te.fail(None, "a trigger needs one of metric, achievement, streak")
     levels = []
     for j, lv in enumerate(e.get("levels", list, [])):
         le = _Entry(path, f"{e.where}: levels[{j}]", lv)
         le.unknown({"key", "points"})
-        levels.append(Level(le.key(), le.get("points", NUM)))
+        levels.append(Level(le.key(), le.number("points")))
     return PointsSystem(
-        e.key(), tuple(triggers), e.non_negative("max_points", NUM, None), tuple(levels)
+        e.key(), tuple(triggers), e.number("max_points", None, low=0), tuple(levels)
     )
 
 
@@ -411,9 +443,7 @@ def _leaderboard(path: str, i: int, raw: Any, metrics, streaks, points) -> Leade
     period = e.get("period", str, "perpetual" if kind == "streak" else ..., choices=PERIODS)
     if kind == "streak" and period != "perpetual":
         e.fail("period", "streak leaderboards are perpetual")
-    cap = e.get("max_participants", int, 1000)
-    if cap < 1:
-        e.fail("max_participants", "must be >= 1")
+    cap = e.count("max_participants", 1000, low=1)
     breakdown = e.get("breakdown", list, [])
     for b in breakdown:
         if not isinstance(b, str) or not KEY.match(b):
@@ -424,5 +454,5 @@ def _leaderboard(path: str, i: int, raw: Any, metrics, streaks, points) -> Leade
         period,
         cap,
         tuple(breakdown),
-        e.non_negative("finalize_after_hours", NUM, 12),
+        e.number("finalize_after_hours", 12, low=0, high=MAX_FINALIZE_HOURS),
     )

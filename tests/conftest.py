@@ -6,16 +6,24 @@ database of its own; DuckDB tests get a file of their own.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from gamify_analytics import schema
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import load
 from gamify_analytics.engines import Engine, connect
+
+# Every run draws the same examples (a failure is a bug, not bad luck); no example database,
+# so a local failure cannot change what CI draws. `HYPOTHESIS_PROFILE=random` explores afresh.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("random", derandomize=False, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 ENGINES = ("clickhouse", "duckdb")

@@ -138,7 +138,7 @@ class File:
 
 @dataclass
 class Example:
-    n: int
+    n: int | str  # ids carry it: examples do not see each other's rows
     files: list[File]
     users: File | None  # ingested first: its zones apply to events without one
     empties: list[Path]
@@ -320,9 +320,15 @@ UNKNOWN_ZONE = st.one_of(
 ).filter(lambda z: z not in tz.zone_names())
 
 
+def position(draw: st.DrawFn, lo: int, hi: int) -> int:
+    """A place in lo..hi, drawn from a range that does not depend on them: a text's length
+    depends on the example's number, and the same draws must replay the same way."""
+    return lo + draw(st.integers(0, 1000)) * (hi - lo) // 1000
+
+
 def invalid(draw: st.DrawFn, text: str) -> str:
     """`text` with invalid UTF-8 bytes in it (surrogate-escaped until written)."""
-    at = draw(st.integers(0, len(text)))
+    at = position(draw, 0, len(text))
     blob = draw(st.sampled_from(INVALID_UTF8)).decode("utf-8", "surrogateescape")
     return text[:at] + blob + text[at:]
 
@@ -401,7 +407,7 @@ def row(
         elif how in ("long", "huge"):
             c["user_id"] = f"p{n}u" + "z" * (257 if how == "long" else HUGE)
         else:
-            at = draw(st.integers(0, len(user)))
+            at = position(draw, 0, len(user))
             c["user_id"] = user[:at] + draw(st.sampled_from(CONTROL)) + user[at:]
         r.bad = Bad("user_id")
     elif defect == "metric":
@@ -443,7 +449,7 @@ def json_defect(draw: st.DrawFn, r: Row) -> Bad:
     how = draw(st.sampled_from(["truncated", "not_object", "surrogate", "nested", "attrs", "int"]))
     if how == "truncated":
         line = json.dumps(r.cells)
-        r.raw_line = line[: draw(st.integers(1, len(line) - 1))].encode()
+        r.raw_line = line[: position(draw, 1, len(line) - 1)].encode()
     elif how == "not_object":
         r.raw_line = draw(st.sampled_from([b"[1]", b'"x"', b"42", b"null", b"true"]))
     elif how == "surrogate":  # "\ud800" escapes: valid JSON, no valid text
@@ -851,15 +857,67 @@ def _check_users(
     stats["users"] += len(want)
 
 
+def covering_example(root: Path) -> Example:
+    """One example, written by hand, with a good row, a duplicate and a reject of every field
+    (events and users): the random examples add variety, this one guarantees coverage."""
+    n = "c"
+    folder = root / "covering"
+    folder.mkdir()
+    good = {"event_id": f"x{n}e0", "user_id": f"p{n}u0", "metric": "a", "value": "1.5"}
+    good |= {"ts": iso(NOW_MS - 1000), "tz": "UTC"}
+    want = {**good, "value": Decimal("1.5"), "ts_ms": NOW_MS - 1000, "attributes": {}}
+    del want["ts"]
+
+    def bad(field: str, early: bool = False, raw: bytes | None = None, **cells: Any) -> Row:
+        return Row(
+            {**good, "event_id": f"x{n}e{field}", **cells}, bad=Bad(field, early), raw_line=raw
+        )
+
+    more = [  # enough good rows for the coverage claim below on their own
+        Row({**good, "event_id": f"x{n}e{i}"}, want={**want, "event_id": f"x{n}e{i}"})
+        for i in range(1, 20)
+    ]
+    rows = [
+        Row(dict(good), want=want),
+        *more,
+        Row({**good, "value": "2"}, want={**want, "value": Decimal(2)}),  # a duplicate
+        bad("user_id", user_id=""),
+        bad("metric", metric="zz"),
+        bad("event_id", event_id=f"x{n}e" + "w" * 129),
+        bad("value", value="abc"),
+        bad("ts", ts="2024-05-01T10:00:00"),
+        bad("tz", tz="Mars/Olympus"),
+        bad("row", early=True, raw=b'{"user_id": "p'),
+        bad("attributes", early=True, raw=json.dumps({**good, "attributes": [1]}).encode()),
+    ]
+    events = folder / "events.ndjson"
+    lines = write_ndjson(events, rows, [False] * len(rows), ascii_=True, bom=False)
+    user_rows = [
+        Row(
+            {"user_id": f"p{n}u1", "tz": "Asia/Kolkata", "created_at": None},
+            want={"user_id": f"p{n}u1", "tz": "Asia/Kolkata", "created_ms": None},
+        ),
+        Row({"user_id": f"p{n}b0", "tz": "Mars/Olympus", "created_at": None}, bad=Bad("tz")),
+        Row({"user_id": f"p{n}b1", "tz": "UTC", "created_at": "yesterday"}, bad=Bad("created_at")),
+    ]
+    users = folder / "users.csv"
+    user_lines = write_csv(users, user_rows, ["user_id", "tz", "created_at"], bom=False)
+    files = [File(events, rows, lines)]
+    return Example(n, files, File(users, user_rows, user_lines), [], None, None)
+
+
 @pytest.mark.slow
 def test_malformed_files_never_crash_lose_or_hide_a_row(dsn: str, tmp_path: Path) -> None:
     stats: Counter = Counter()
+    with Gamify(cfg(), dsn) as g:
+        check(g, covering_example(tmp_path), stats)
 
     def one(g: Gamify, data: st.DataObject, n: int) -> None:
         check(g, data.draw(example(n, tmp_path), label="example"), stats)
 
     run_examples(dsn, cfg(), EXAMPLES, one)
-    # Not vacuous: good rows, duplicates and every kind of reject were seen.
+    # Not vacuous: good rows, duplicates and every kind of reject were seen (the covering
+    # example has them all).
     assert stats["accepted"] >= 20 and stats["duplicates"] >= 1, stats
     for name in ("row", "user_id", "metric", "event_id", "value", "ts", "tz", "attributes"):
         assert stats[f"event:{name}"] >= 1, (name, stats)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,14 +33,14 @@ def test_concurrent_leaderboard_runs_finalize_each_run_once(
     with Gamify(CONFIG, dsn) as g:
         g.ingest([GOLDEN / "events.csv"])
     real = leaderboards.finalize_run
-    finalizing = threading.Event()
+    finalizing, second_done = threading.Event(), threading.Event()
 
-    def slow_finalize(*args: object, **kw: object) -> int:
+    def held_finalize(*args: object, **kw: object) -> int:
         finalizing.set()
-        time.sleep(0.3)  # keep the first run inside the job while the second starts
+        second_done.wait(60)  # the first run stays inside the job until the second has tried
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(leaderboards, "finalize_run", slow_finalize)
+    monkeypatch.setattr(leaderboards, "finalize_run", held_finalize)
     outcomes: dict[str, object] = {}
 
     def run(name: str) -> None:
@@ -50,14 +49,17 @@ def test_concurrent_leaderboard_runs_finalize_each_run_once(
                 outcomes[name] = jobs.run(engine, CONFIG, ["leaderboards"], as_of=AS_OF)
             except jobs.JobBusy as e:
                 outcomes[name] = e
+            finally:
+                if name == "second":
+                    second_done.set()
 
     first = threading.Thread(target=run, args=("first",))
     first.start()
     assert finalizing.wait(60)
     second = threading.Thread(target=run, args=("second",))
     second.start()
-    first.join(120)
     second.join(120)
+    first.join(120)
 
     assert isinstance(outcomes["second"], jobs.JobBusy), outcomes
     assert "job 'leaderboards' is already running" in str(outcomes["second"])

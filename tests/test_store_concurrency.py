@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -39,24 +38,45 @@ def _dsn(engine: str, tmp_path: Path, name: str) -> str:
     )
 
 
-def _hold(dsn: str, seconds: float) -> subprocess.Popen[str]:
-    """Another process that opens the store, says so, and keeps it for `seconds`."""
+def _hold(dsn: str) -> subprocess.Popen[str]:
+    """Another process that opens the store, says so, and keeps it until its stdin closes."""
     code = (
-        "import sys, time\n"
+        "import sys\n"
         "from gamify_analytics.engines import connect\n"
         f"e = connect({dsn!r})\n"
         "print('held', flush=True)\n"
-        f"time.sleep({seconds})\n"
+        "sys.stdin.read()\n"
         "e.close()\n"
     )
-    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     return holder
+
+
+def _release(holder: subprocess.Popen[str]) -> None:
+    assert holder.stdin is not None
+    holder.stdin.close()
+    assert holder.wait(60) == 0
 
 
 def _cli(dsn: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     base = [*GAMIFY, "--config", str(FULL), "--dsn", dsn]
     return subprocess.run([*base, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def _waiting_cli(dsn: str, *args: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
+    """A command started while the store is held, returned once it says it is waiting (the
+    line it said)."""
+    base = [*GAMIFY, "--config", str(FULL), "--dsn", dsn]
+    cmd = subprocess.Popen(
+        [*base, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert cmd.stderr is not None
+    line = cmd.stderr.readline()
+    assert "waiting for the store" in line, line
+    return cmd, line
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -66,42 +86,54 @@ def test_a_command_waits_for_a_held_store_and_gives_up_after_its_timeout(
     dsn = _dsn(engine, tmp_path, "held")
     assert _cli(dsn, "ingest", str(GOLDEN / "events.csv"), cwd=tmp_path).returncode == 0
 
-    holder = _hold(dsn, 3)
-    t0 = time.monotonic()
-    r = _cli(dsn, "dashboard", "overview", "--format", "json", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert time.monotonic() - t0 > 1  # it did wait
+    holder = _hold(dsn)
+    cmd, line = _waiting_cli(dsn, "dashboard", "overview", "--format", "json", cwd=tmp_path)
     waiting = f"gamify: waiting for the store {dsn}: another process is using it"
-    assert f"{waiting} (up to 600 s, --store-timeout)" in r.stderr
-    assert json.loads(r.stdout)["dashboard"] == "overview"
-    holder.wait(30)
+    assert f"{waiting} (up to 600 s, --store-timeout)" in line
+    _release(holder)
+    out, err = cmd.communicate(timeout=300)
+    assert cmd.returncode == 0, err
+    assert json.loads(out)["dashboard"] == "overview"
 
-    holder = _hold(dsn, 8)
+    holder = _hold(dsn)
     r = _cli(dsn, "--store-timeout", "1", "achievements", cwd=tmp_path)
     assert r.returncode == 1
     assert "in use by another process" in r.stderr and "(still after waiting 1 s)" in r.stderr
     r = _cli(dsn, "--store-timeout", "0", "achievements", cwd=tmp_path)  # 0: fail at once
     assert r.returncode == 1 and "waiting" not in r.stderr
-    holder.wait(30)
+    _release(holder)
 
 
 def _fire_loop(dsn: str, fires: int) -> subprocess.Popen[str]:
     """The scheduler's fires (`scheduler.run_entry`, each opening and closing the store) of every
     default entry, `fires` rounds, as of AS_OF; a fire refused by a busy store is logged and
-    skipped, as in `gamify scheduler`."""
+    skipped, as in `gamify scheduler`. Before the first fire it holds the store until a line
+    arrives on its stdin, so that a command is sure to meet it once."""
     code = (
+        "import sys\n"
         "from datetime import datetime, UTC\n"
         "from gamify_analytics import scheduler\n"
         "from gamify_analytics.config import load\n"
+        "from gamify_analytics.engines import connect\n"
+        f"e = connect({dsn!r})\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.readline()\n"
+        "e.close()\n"
         f"cfg = load({str(FULL)!r})\n"
         f"for _ in range({fires}):\n"
         "    for entry in scheduler.load_schedule(None):\n"
         f"        now = datetime.fromisoformat({AS_OF.isoformat()!r})\n"
         f"        scheduler.run_entry(entry, cfg, {dsn!r}, now=now)\n"
     )
-    return subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    loop = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
+    assert loop.stdout is not None and loop.stdout.readline().strip() == "held"
+    return loop
 
 
 def _derived(g: Gamify) -> dict[str, pl.DataFrame]:
@@ -131,15 +163,20 @@ def test_the_scheduler_firing_while_commands_run_leaves_what_one_clean_run_leave
     )
 
     fires = _fire_loop(dsn, 3)
+    cmd, _ = _waiting_cli(dsn, "ingest", str(second[0]), cwd=tmp_path)
+    assert fires.stdin is not None
+    fires.stdin.write("go\n")
+    fires.stdin.flush()
+    _, err = cmd.communicate(timeout=300)
+    assert cmd.returncode == 0, err
+    waited = 1
     commands = [
-        ("ingest", str(second[0])),
         ("dashboard", "overview", "--format", "json"),
         ("leaderboard", "daily_lessons", "--format", "json"),
         ("achievements", "--format", "json"),
         ("run", "--as-of", AS_OF.isoformat(), "--wait"),
         ("points", "--format", "json"),
     ]
-    waited = 0
     for args in commands:
         r = _cli(dsn, *args, cwd=tmp_path)
         assert r.returncode == 0, (args, r.stderr)
