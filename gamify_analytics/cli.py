@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -121,9 +121,21 @@ def run_jobs(
     wait: Annotated[bool, typer.Option("--wait", help="Wait while a job is busy.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Run jobs in dependency order (§9)."""
+    """Run jobs in dependency order: streaks, achievements, points, leaderboards, dashboards
+    (all by default). --as-of defaults to now; it may not go back before a job's last run
+    unless --full."""
+    instant = _as_of(as_of)
+    if instant is not None and instant > datetime.now(UTC):
+        err.print(
+            f"gamify: note: --as-of {as_of} is in the future: the jobs compute provisional "
+            "state as of it, leaderboard runs still finalize only once the wall clock reaches "
+            "their finalization time, and later runs need an --as-of at least as late (or "
+            "--full)",
+            highlight=False,
+            soft_wrap=True,
+        )
     with store() as g:
-        emit(g.run(jobs, as_of=_as_of(as_of), full=full, wait=wait), fmt, title="jobs")
+        emit(g.run(jobs, as_of=instant, full=full, wait=wait), fmt, title="jobs")
 
 
 @app.command("streaks")

@@ -79,11 +79,33 @@ class Claim:
     claimed_at: datetime
 
     def describe(self) -> str:
-        since = self.claimed_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return (
             f"job {self.job!r} is already running: run {self.run_id} "
-            f"on host {self.host} (pid {self.pid}) since {since}"
+            f"on host {self.host} (pid {self.pid}) since {_iso(self.claimed_at)}"
         )
+
+
+class AsOfRefused(StoreError):
+    """A run whose as-of is earlier than a job's last run, without `full`."""
+
+
+def refuse_going_back(engine: Engine, names: list[str], as_of: datetime) -> None:
+    """Jobs only move forward in time: their state is carried from one run to the next, so a
+    run as of an earlier instant than a job's last run would undo work that later runs do not
+    redo (docs/jobs.md "Time travel"). Refused unless it recomputes (`full`)."""
+    frame = engine.query("jobs/last_as_of", {"jobs": names})
+    last = dict(zip(frame["job"].to_list(), frame["as_of"].to_list(), strict=True))
+    for name in names:
+        if name in last and as_of < last[name]:
+            raise AsOfRefused(
+                f"as-of {_iso(as_of)} is before the last run of job {name!r} (as of "
+                f"{_iso(last[name])}): jobs only move forward in time; --full recomputes "
+                "from scratch as of an earlier instant"
+            )
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def lock_ttl() -> timedelta:
@@ -317,6 +339,8 @@ def run(
     results = []
     with locked(engine, run_ids, wait=wait, timeout=timeout, ttl=ttl):
         as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
+        if not full:
+            refuse_going_back(engine, selected, as_of)
         for name in selected:
             fn = JOBS[name]
             run_id = run_ids[name]

@@ -94,6 +94,11 @@ def due(key: date, board: Leaderboard) -> datetime:
     return run_end(key, board.period) + timedelta(hours=board.finalize_after_hours)
 
 
+def wall_clock() -> datetime:
+    """Now: no run finalizes before it is due by this clock (tests move it)."""
+    return datetime.now(UTC)
+
+
 # --- reads -----------------------------------------------------------------------------------
 
 
@@ -396,10 +401,13 @@ def finalize_run(
 
 
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
-    """The `leaderboards` job (§9): finalize every due run not final yet (missed ones caught up),
-    and recount the late contributions of final runs that received some. Final standings are
-    never recomputed, so `full` changes nothing. Returns the runs finalized."""
+    """The `leaderboards` job: finalize every run due by both `as_of` and the wall clock and not
+    final yet (missed ones caught up), and recount the late contributions of final runs that
+    received some. Final standings are never recomputed, so `full` changes nothing. Returns
+    the runs finalized."""
     as_of = as_of.astimezone(UTC)
+    # events of a run may still arrive until it is due by the wall clock, whatever as_of says
+    finalize_until = min(as_of, wall_clock())
     state = incremental.job_state(engine, META_KEY)
     watermark_us = incremental.watermark_us(engine)
     points_seq = points.committed_seq(engine)
@@ -432,7 +440,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         for key in sorted(set(left["run"].to_list()) & done):
             _prune(engine, board, key, 2**63)
         for key in keys:
-            if key not in finals and due(key, board) <= as_of:
+            if key not in finals and due(key, board) <= finalize_until:
                 finalize_run(engine, config, board, key, as_of)
                 _prune(engine, board, key, 2**63)
                 finalized += 1
@@ -441,7 +449,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
             refresh_snapshot(engine, board, key, facts, watermark_us, points_seq)
         seen = state.get(board.key)
         if seen and finals:
-            _recount_late(engine, board, kind, ref, finals, seen)
+            _recount_late(engine, board, kind, ref, finals, seen, points_seq)
         state[board.key] = {"watermark_us": watermark_us, "points_seq": points_seq}
     engine.execute("admin/set_meta", {"key": META_KEY, "value": json.dumps(state)})
     return finalized
@@ -523,9 +531,17 @@ def _prune(engine: Engine, board: Leaderboard, key: date, below: int) -> None:
 
 
 def _recount_late(
-    engine: Engine, board: Leaderboard, kind: str, ref: str, finals: dict, seen: dict
+    engine: Engine,
+    board: Leaderboard,
+    kind: str,
+    ref: str,
+    finals: dict,
+    seen: dict,
+    points_seq: int,
 ) -> None:
-    """Final runs that received contributions since the previous job run: count them again."""
+    """Final runs that received contributions since the previous job run: count again the
+    contributions whose events arrived after each was finalized (a rewrite of the points
+    ledger, `--full`, leaves the count as it was)."""
     touched = engine.query(
         "leaderboards/touched_dates",
         {"ref": ref, "since": _from_us(seen["watermark_us"]), "points_since": seen["points_seq"]},
@@ -543,7 +559,7 @@ def _recount_late(
                 "run_first": first,
                 "run_last": last,
                 "finalized_watermark": _from_us(status["watermark_us"]),
-                "points_seq": status["points_seq"],
+                "committed": points_seq,
             },
             source=kind,
         )

@@ -143,3 +143,20 @@ def test_achievements_and_points_on_the_golden_events(tmp_path: Path) -> None:
         for x in json.loads(ledger.stdout)
     ]
     assert rows == [("g2", 0, 20, 20), ("g1", 0, 10, 5), ("g1", 1, 5, 0)]
+
+
+def test_time_travel_at_the_command_line(tmp_path: Path) -> None:
+    """A future --as-of is accepted with a note; a run before it is then refused in one line
+    naming --full, and --full runs."""
+    dsn = f"duckdb://{tmp_path / 'g.duckdb'}"
+    base = ["--config", str(GOLDEN / "full.toml"), "--dsn", dsn]
+    assert gamify(*base, "ingest", str(GOLDEN / "events.csv"), cwd=tmp_path).returncode == 0
+    future = gamify(*base, "run", "--as-of", "2100-01-01T00:00:00Z", cwd=tmp_path)
+    assert future.returncode == 0, future.stderr
+    assert "--as-of 2100-01-01T00:00:00Z is in the future" in future.stderr
+    now = gamify(*base, "run", cwd=tmp_path)
+    assert now.returncode == 1
+    [line] = now.stderr.splitlines()
+    assert line.startswith("gamify: error: as-of ") and "(as of 2100-01-01T00:00:00.000Z)" in line
+    assert "--full" in line
+    assert gamify(*base, "run", "--full", cwd=tmp_path).returncode == 0

@@ -16,7 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gamify_analytics import config
+import pytest
+
+from gamify_analytics import config, jobs
 from gamify_analytics.api import Gamify
 from tests.reference import leaderboards as ref
 from tests.reference import streaks as sref
@@ -226,8 +228,11 @@ def test_finalizing_again_changes_nothing(dsn: str, tmp_path: Path) -> None:
         assert [s["status"] for s in first[:6]] == ["final", "final", "provisional"] * 2
         assert rows(g.run(["leaderboards"], as_of=DUE)) == {"leaderboards": 0}
         assert snapshot(g, DUE) == first
-        # an earlier as_of does not reopen a final run; full does not recompute one
-        assert rows(g.run(["leaderboards"], as_of=BEFORE_DUE)) == {"leaderboards": 0}
+        # an earlier as_of is refused; with full it runs, and reopens no final run
+        with pytest.raises(jobs.AsOfRefused):
+            g.run(["leaderboards"], as_of=BEFORE_DUE)
+        assert snapshot(g, DUE) == first
+        assert rows(g.run(["leaderboards"], as_of=BEFORE_DUE, full=True)) == {"leaderboards": 0}
         assert snapshot(g, DUE) == first
         assert rows(g.run(["leaderboards"], as_of=DUE, full=True)) == {"leaderboards": 0}
         assert snapshot(g, DUE) == first
@@ -317,3 +322,51 @@ def test_final_groups_keep_the_attributes_of_finalization(dsn: str, tmp_path: Pa
         got = read(g, "day_a", D2, LATER, "JP")
         assert (got["status"], entries(got)) == ("provisional", [N(1, "u4", "1")])
         assert entries(read(g, "day_a", D2, LATER, "(none)")) == []
+
+
+def test_final_runs_never_change_under_full_or_reingest(dsn: str, tmp_path: Path) -> None:
+    """Entries, ranks, scores and `late` of a final run stay as they were: `late` is counted
+    once, when late events arrive, and a recompute (`--full`, which rewrites the points
+    ledger) or a re-sent file changes none of it (on main at 246bbf0 `--full` counted every
+    ledger row of a final run as late)."""
+    with Gamify(cfg(), dsn) as g:
+        ingest(g, tmp_path, "events", EVENTS)
+        g.run(as_of=DUE)
+        ingest(g, tmp_path, "late", LATE, users=False)
+        g.run(as_of=LATER)
+        first = snapshot(g, LATER)
+        assert [(s["status"], s["late"]) for s in first[:6]] == [
+            ("final", 0),
+            ("final", 1),
+            ("provisional", 0),
+        ] * 2
+        g.run(as_of=LATER, full=True)
+        assert snapshot(g, LATER) == first
+        again = g.ingest([tmp_path / "late.parquet"], now_ms=NOW_MS)
+        assert (again.accepted, again.duplicates) == (0, len(LATE))
+        g.run(as_of=LATER + timedelta(hours=1))
+        g.run(as_of=LATER + timedelta(hours=2), full=True)
+        assert snapshot(g, LATER) == first
+
+
+def test_nothing_finalizes_before_the_wall_clock_reaches_its_time(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An as-of past a run's finalization time does not finalize it while the wall clock is
+    before that time: its events may still arrive."""
+    from gamify_analytics import leaderboards
+
+    monkeypatch.setattr(leaderboards, "wall_clock", lambda: BEFORE_DUE)
+    with Gamify(cfg(), dsn) as g:
+        ingest(g, tmp_path, "events", EVENTS)
+        g.run(as_of=LATER)
+        for key in DAILY:
+            got = read(g, key, D, LATER)
+            assert got["status"] == "provisional", got
+            assert read(g, key, D0, LATER)["status"] == "final"  # due by the wall clock too
+        monkeypatch.setattr(leaderboards, "wall_clock", lambda: DUE)
+        g.run(as_of=LATER)
+        for key in DAILY:
+            got = read(g, key, D, LATER)
+            assert got["status"] == "final", got
+            assert entries(got) == want(EVENTS, key, D, DUE)

@@ -1,6 +1,6 @@
-{#- The points job for one system (§7, docs/achievements.md): this run's award candidates
+{#- The points job for one system (docs/achievements.md): this run's award candidates
     (metric triggers over the new events with carried running totals; completions and
-    milestones stored since the previous run) applied per user in (ts, event_id, trigger)
+    milestones stored since the previous run, or fallen due since its as-of) applied per user in (ts, event_id, trigger)
     order on top of the carried total, clamped to [0, max_points]; one ledger row each. -#}
 {% import '_dialect.sql' as d with context %}
 {{ d.insert('points_ledger') }} (system, user_id, ts, event_id, trigger, source, tz, local_date, requested, points, total, seq)
@@ -31,7 +31,8 @@ SELECT * FROM (
                    achievement AS source, CAST({{ d.dec(t.points) }} AS Decimal(38, 6)) AS amount
             FROM {{ db }}.achievements {{ d.final() }}
             WHERE achievement = {{ p(t.achievement, 'String') }}
-              AND seq > {{ d.u64('consumed') }} AND seq <= {{ d.u64('upstream') }} AND achieved_at <= {{ d.ts('as_of') }}
+              AND seq <= {{ d.u64('upstream') }} AND achieved_at <= {{ d.ts('as_of') }}
+              AND (seq > {{ d.u64('consumed') }} OR achieved_at > {{ d.ts('previous_as_of') }})
               {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
 
             {% else %}
@@ -39,7 +40,8 @@ SELECT * FROM (
                    concat(streak, ':', CAST(period AS String)) AS source, CAST({{ d.dec(t.points) }} AS Decimal(38, 6)) AS amount
             FROM {{ db }}.streak_milestones {{ d.final() }}
             WHERE streak = {{ p(t.streak, 'String') }} AND length = {{ d.i64(t.length) }}
-              AND seq > {{ d.u64('consumed') }} AND seq <= {{ d.u64('upstream') }} AND ts <= {{ d.ts('as_of') }}
+              AND seq <= {{ d.u64('upstream') }} AND ts <= {{ d.ts('as_of') }}
+              AND (seq > {{ d.u64('consumed') }} OR ts > {{ d.ts('previous_as_of') }})
               {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
 
             {% endif %}
