@@ -1,4 +1,4 @@
-"""Achievements (§6): completions, written once and never revoked; rarity.
+"""Achievements: completions, written once and never revoked; rarity.
 
 The rules and the job's incremental contract are in docs/achievements.md. Each kind is one SQL
 statement (`sql/common/achievements/`); streak milestones come from the streak statements of
@@ -43,7 +43,7 @@ def milestone_lengths(config: Config) -> dict[str, set[int]]:
 
 
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
-    """The `achievements` job (§9): streak milestones, then metric, period and streak
+    """The `achievements` job: streak milestones, then metric, period and streak
     achievements, then composites in dependency order. Returns the completions it made."""
     run = incremental.begin(engine, META_KEY, as_of, full)
     new_metrics = _new_metrics(engine, run)

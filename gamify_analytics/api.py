@@ -1,4 +1,4 @@
-"""The Python API (§11): the same operations the CLI runs, for notebooks and schedulers."""
+"""The Python API: the same operations the CLI runs, for notebooks and schedulers."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ class Gamify:
         wait: bool = False,
         timeout: float = jobs_mod.WAIT_TIMEOUT,
     ) -> list[dict]:
-        """Run jobs (all by default) in dependency order (§9), one run of a job at a time: if
+        """Run jobs (all by default) in dependency order, one run of a job at a time: if
         another live run holds one of them, raises `jobs.JobBusy` naming it, or with `wait`
         tries again until they are free (up to `timeout` s). While waiting the store is closed,
         so that a store only one process may open is free for the run being waited for."""
@@ -136,13 +136,13 @@ class Gamify:
         user: str | None = None,
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
-        """§5 outputs, computed from the events as of `as_of` (default now)."""
+        """Streak state per user, computed from the events as of `as_of` (default now)."""
         return self._per_streak(streaks_mod.compute, streaks_mod.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
     ) -> pl.DataFrame:
-        """§5 period history (qualifying and frozen periods)."""
+        """Streak period history (qualifying and frozen periods)."""
         return self._per_streak(
             streaks_mod.history, streaks_mod.HISTORY_SCHEMA, streak, user, as_of
         )
@@ -162,7 +162,7 @@ class Gamify:
         return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
 
     def achievements(self, *, user: str | None = None) -> pl.DataFrame:
-        """§6 completions stored by the achievements job."""
+        """Achievement completions stored by the achievements job."""
         return achievements_mod.completions(self.engine, user)
 
     def rarity(self) -> pl.DataFrame:
@@ -170,11 +170,11 @@ class Gamify:
         return achievements_mod.rarity(self.engine, self.config)
 
     def points(self, *, user: str | None = None) -> pl.DataFrame:
-        """§7 totals and levels per user and points system."""
+        """Points totals and levels per user and points system."""
         return points_mod.totals(self.engine, self.config, user)
 
     def ledger(self, system: str | None = None, *, user: str | None = None) -> pl.DataFrame:
-        """§7 award ledger: every award with its trigger, source, event and clamped points."""
+        """The points ledger: every award with its trigger, source, event and clamped points."""
         return points_mod.ledger(self.engine, system, user)
 
     def leaderboard(
@@ -184,7 +184,7 @@ class Gamify:
         group: str = "",
         as_of: datetime | None = None,
     ) -> dict:
-        """§8 standings of one run and group: final if finalized, else live (provisional)."""
+        """Standings of one run and group: final if finalized, else live (provisional)."""
         return leaderboards_mod.standings(self.engine, self.config, key, run, group, as_of)
 
     def dashboard(
@@ -194,7 +194,7 @@ class Gamify:
         *,
         panels: Iterable[str] | None = None,
     ) -> dict[str, pl.DataFrame]:
-        """§10 dashboard `name`: its panels (all, or `panels`) as named frames."""
+        """Dashboard `name`: its panels (all, or `panels`) as named frames."""
         return dashboards_mod.query(
             self.engine, self.config, name, filters or Filters(), panels=panels
         )

@@ -1,4 +1,4 @@
-"""`gamify bench` (§13): real files, real engines, both engines in one run so ratios hold."""
+"""`gamify bench`: real files, real engines, both engines in one run so ratios hold."""
 
 from __future__ import annotations
 

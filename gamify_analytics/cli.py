@@ -1,4 +1,4 @@
-"""`gamify`: parse, call the API, print. No logic lives here (§11)."""
+"""`gamify`: parse, call the API, print. No logic lives here."""
 
 from __future__ import annotations
 
@@ -276,7 +276,7 @@ def bench(
     ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """The benchmark suite (§13), both engines in one run."""
+    """The benchmark suite, both engines in one run."""
     from gamify_analytics.bench import SECTIONS, run_benchmarks
 
     unknown = sorted(set(section or ()) - set(SECTIONS))

@@ -1,4 +1,4 @@
-"""`gamify dashboard NAME` (§10): parse, call the API, print.
+"""`gamify dashboard NAME`: parse, call the API, print.
 
 Formats: `table` prints every panel (or `--panel`) one after another; `json` prints one document
 `{dashboard, filters, panels: {panel: [rows]}}` (filters with the range actually used); `csv`
@@ -77,7 +77,7 @@ def dashboard_cmd(
     ] = DashboardFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file (or dir).")] = None,
 ) -> None:
-    """A dashboard's panels (§10): overview, retention, engagement, streaks, achievements,
+    """A dashboard's panels: overview, retention, engagement, streaks, achievements,
     points, leaderboards."""
     if fmt is DashboardFormat.parquet and out is None:
         raise typer.BadParameter("parquet needs --out", param_hint="--out")

@@ -1,4 +1,4 @@
-"""`gamify jobs list|crontab` and `gamify scheduler` (§9): parse, call scheduler.py, print."""
+"""`gamify jobs list|crontab` and `gamify scheduler`: parse, call scheduler.py, print."""
 
 from __future__ import annotations
 

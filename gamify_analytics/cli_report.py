@@ -22,7 +22,7 @@ def report_cmd(
     metric: MetricOpt = None,
     attr: AttrOpt = None,
 ) -> None:
-    """One self-contained HTML page: a chart for every dashboard panel (§10), filtered."""
+    """One self-contained HTML page: a chart for every dashboard panel, filtered."""
     with store() as g:
         path = g.report(out, filters_from(date_from, date_to, metric, attr))
     err.print(f"wrote {path}", highlight=False)

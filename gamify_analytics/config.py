@@ -1,4 +1,4 @@
-"""`gamify.toml` (§12): loaded once, validated, and every error names file, entry and field."""
+"""`gamify.toml`: loaded once, validated, and every error names file, entry and field."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dashboards (§10): named sets of panels, each a SQL template
+"""Dashboards: named sets of panels, each a SQL template
 (`sql/common/dashboards/<dashboard>_<panel>.sql`; the streak state panels are the stored-chain
 aggregates of `sql/<engine>/streaks/`) over the tables that materialized views and jobs keep
 current — `daily_metrics`, the stored streak chains, `achievements`, `points_ledger`,
@@ -159,7 +159,7 @@ def query(
 
 
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
-    """The `dashboards` job (§9): every dashboard whose rollups are not current is computed
+    """The `dashboards` job: every dashboard whose rollups are not current is computed
     exactly, unfiltered, over the whole stored range, and stored as one build; its dated rows
     (per day, per cohort) only from the first day that changed since the previous build
     (`full`: all of them). `as_of` is not used: dashboards show the stored data and the other
@@ -325,7 +325,7 @@ def _achievements(scope: _Scope) -> Extras:
 
 def _points_params(scope: _Scope) -> Extras:
     """Each selected trigger's label, and each system's levels highest first (of equal
-    points, the last listed wins, §7), as parameters."""
+    points, the last listed wins), as parameters."""
     params: dict[str, Any] = {"systems": [s.key for s in scope.config.points]}
     triggers, levels = [], []
     for si, system in enumerate(scope.config.points):

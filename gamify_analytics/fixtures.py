@@ -1,4 +1,4 @@
-"""Synthetic events and users (`gamify fixtures generate`), shaped like §3 input.
+"""Synthetic events and users (`gamify fixtures generate`), shaped like real input (docs/input.md).
 
 The model, per user (drawn once for the whole population, so a run is deterministic for a seed):
 
@@ -386,7 +386,7 @@ def _values(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
 
 def _block_events(plan: _Plan, block: int, seq0: int) -> pl.DataFrame:
     """The clean events of one block of users, in generation order, in the compact form that
-    `_materialize` turns into §3 columns: `_ts` (epoch ms), `_seq` (event number), `_u` (user
+    `_materialize` turns into input columns: `_ts` (epoch ms), `_seq` (event number), `_u` (user
     index), `_m` (metric index), `_z` (zone index), `_dev` (device index, null: no attribute),
     `value`."""
     rng = np.random.default_rng([plan.seed, 1, block])
@@ -554,7 +554,7 @@ def _lookup(names: Sequence[str] | pl.Series, index: pl.Series, missing: str) ->
 
 def _materialize(plan: _Plan, frame: pl.DataFrame) -> pl.DataFrame:
     """Compact rows, ordered by `ts` (ties keep frame order: clean rows of earlier blocks first,
-    duplicate and malformed rows after the clean rows of their block), as §3 columns."""
+    duplicate and malformed rows after the clean rows of their block), as input columns."""
     frame = frame.sort("_ts", maintain_order=True)
     seq = pl.col("_seq")
     event_id = (

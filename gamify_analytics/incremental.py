@@ -18,7 +18,7 @@ from gamify_analytics.engines import Engine, naive_utc
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: A full recompute goes through users in hash buckets of about this many events, so its
-#: memory stays bounded whatever the history (§13: peak memory <= 8 GB).
+#: memory stays bounded whatever the history (peak memory <= 8 GB).
 EVENTS_PER_BUCKET = 10_000_000
 
 

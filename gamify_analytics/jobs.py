@@ -1,4 +1,4 @@
-"""Jobs (§9): run in dependency order, one ledger row per state change of a run, and one run
+"""Jobs: run in dependency order, one ledger row per state change of a run, and one run
 of a job at a time (docs/jobs.md).
 
 A run claims each of its jobs in the store's `job_locks` table before running any of them: it

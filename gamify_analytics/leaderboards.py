@@ -1,4 +1,4 @@
-"""Leaderboards (§8): live provisional standings, finalization 12 h after a run's UTC end,
+"""Leaderboards: live provisional standings, finalization 12 h after a run's UTC end,
 late contributions counted, and each user's previous rank and score.
 
 Rules: docs/leaderboards.md. Metric and points boards rank in SQL (`sql/common/leaderboards/`)
@@ -203,7 +203,7 @@ def _entries(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _order(r: dict[str, Any]) -> tuple[Any, ...]:
-    """§8's order: score descending, then the earlier last change, then user_id."""
+    """The order of a board: score descending, then the earlier last change, then user_id."""
     return (-r["score"], r["last_change"], r["user_id"])
 
 
@@ -299,7 +299,7 @@ def _read_run(
 ) -> tuple[tuple[list[dict[str, Any]], int] | None, dict[tuple[str, date], dict[str, Any]]]:
     """A final run's entries for one group and its late count (None when the run is not final),
     and, unless they came back, the states of the run and the one before: {("final" |
-    "snapshot", run): row}. One query for a final run's entries (the read the §13 target is
+    "snapshot", run): row}. One query for a final run's entries (the read the performance target is
     about), two otherwise."""
     previous = key if key == PERPETUAL else previous_key(key, board.period)
     params = {"board": board.key, "run": key, "previous": previous, "grp": group}

@@ -1,4 +1,4 @@
-"""Points systems (§7): the award ledger, totals and levels.
+"""Points systems: the award ledger, totals and levels.
 
 Rules and the incremental contract: docs/achievements.md. One SQL statement per system and run
 (`sql/common/points/award.sql`) builds the candidates and folds them per user with clamping.
@@ -58,7 +58,7 @@ def rebuilt_seq(engine: Engine, system: str) -> int:
 
 
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
-    """The `points` job (§9): append this run's awards to the ledger of every system."""
+    """The `points` job: append this run's awards to the ledger of every system."""
     run = incremental.begin(engine, META_KEY, as_of, full)
     upstream_state = engine.scalar("admin/get_meta", {"key": achievements.META_KEY})
     upstream = int(json.loads(upstream_state)["seq"]) if upstream_state else 0

@@ -1,4 +1,4 @@
-"""The default schedule (`jobs/schedule.toml`) and `gamify scheduler` (§9, docs/jobs.md).
+"""The default schedule (`jobs/schedule.toml`) and `gamify scheduler` (docs/jobs.md).
 
 A schedule is a list of entries: a name, a 5-field cron expression in UTC, the jobs to run (in
 dependency order) and a one-line description. `gamify scheduler` runs it with APScheduler, one

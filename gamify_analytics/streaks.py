@@ -1,4 +1,4 @@
-"""Streaks (§5): the chain of qualifying local periods, freezes, and the state as of T.
+"""Streaks: the chain of qualifying local periods, freezes, and the state as of T.
 
 The rules, including the decisions the spec leaves open, are in docs/streaks.md. Each engine
 computes them in one SQL statement (`sql/<engine>/streaks/`); this module binds the config's
@@ -133,7 +133,7 @@ def compute(
     as_of: datetime | None = None,
     users: list[str] | None = None,
 ) -> pl.DataFrame:
-    """§5 outputs per user with any event up to `as_of` (default now)."""
+    """Streak outputs per user with any event up to `as_of` (default now)."""
     return _read("streaks/state", STATE_SCHEMA, engine, config, streak_key, as_of, users)
 
 
@@ -156,7 +156,7 @@ def stored(
     as_of: datetime | None = None,
     users: list[str] | None = None,
 ) -> pl.DataFrame:
-    """§5 outputs judged as of `as_of` from the chains the streaks job stored (the read path of
+    """Streak outputs judged as of `as_of` from the chains the streaks job stored (the read path of
     dashboards and leaderboards: no event is scanned)."""
     return _read("streaks/stored", STATE_SCHEMA, engine, config, streak_key, as_of, users)
 
@@ -164,7 +164,7 @@ def stored(
 def aggregates(
     engine: Engine, config: Config, streak_key: str, as_of: datetime | None = None
 ) -> dict[str, pl.DataFrame]:
-    """§5.6 aggregates for dashboards: totals (statuses, average and longest length, freezes
+    """Streak aggregates for dashboards: totals (statuses, average and longest length, freezes
     consumed) and the length distribution from the stored chains, and per period the users
     whose period qualified (that is, whose streak was kept alive that period)."""
     params, ctx = bind(engine, find(config, streak_key), as_of or datetime.now(UTC), None)
@@ -188,7 +188,7 @@ def run_job(
     full: bool = False,
     inflight_margin: timedelta | None = None,
 ) -> int:
-    """The `streaks` job (§9): store every streak's chains as of `as_of`.
+    """The `streaks` job: store every streak's chains as of `as_of`.
 
     Incremental by default: only users with events ingested since the previous run (minus a
     safety margin for inserts in flight), or whose events fell due since its as-of, are

@@ -1,4 +1,4 @@
-"""The one time-zone database (§4): the pinned `tzdata` package, on every engine.
+"""The one time-zone database: the pinned `tzdata` package, on every engine.
 
 Python's `zoneinfo` prefers the system's zone files; we always load the pinned package's files
 instead, so the engines, the ingest path and the test reference agree bit for bit.

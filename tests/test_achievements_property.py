@@ -1,4 +1,4 @@
-"""Both engines equal the pure-Python achievements/points reference on random scenarios (§6, §7,
+"""Both engines equal the pure-Python achievements/points reference on random scenarios (
 docs/achievements.md).
 
 A few users, each with a handful of events of metrics `a`/`b` (negative and fractional values,

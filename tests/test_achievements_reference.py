@@ -1,4 +1,4 @@
-"""The pure-Python achievements/points reference against hand-worked cases (SPEC §6–§7,
+"""The pure-Python achievements/points reference against hand-worked cases (
 docs/achievements.md). Every expectation was worked out by hand in the comments, not by
 running any implementation. Times are UTC unless a comment gives the local time.
 """

@@ -1,4 +1,4 @@
-"""The command line contract (§11): JSON on stdout, one-line errors, exit codes."""
+"""The command line contract: JSON on stdout, one-line errors, exit codes."""
 
 from __future__ import annotations
 
@@ -160,3 +160,33 @@ def test_time_travel_at_the_command_line(tmp_path: Path) -> None:
     assert line.startswith("gamify: error: as-of ") and "(as of 2100-01-01T00:00:00.000Z)" in line
     assert "--full" in line
     assert gamify(*base, "run", "--full", cwd=tmp_path).returncode == 0
+
+
+def test_numbers_print_the_same_way_in_every_row(tmp_path: Path) -> None:
+    """Scores of one board: JSON numbers, exact (`29.5` beside `29`, not `"29.500000"` beside
+    `"29"`); CSV the same text; totals are numbers too."""
+    dsn = f"duckdb://{tmp_path / 'g.duckdb'}"
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "event_id,user_id,metric,value,ts\n"
+        "e1,u1,lessons,29.5,2024-03-10T10:00:00Z\n"
+        "e2,u2,lessons,29,2024-03-10T11:00:00Z\n"
+        "e3,u3,lessons,0.000001,2024-03-10T12:00:00Z\n"
+    )
+    base = ["--config", str(GOLDEN / "full.toml"), "--dsn", dsn]
+    assert gamify(*base, "ingest", str(events), cwd=tmp_path).returncode == 0
+    assert gamify(*base, "run", "--as-of", "2024-03-12T00:00:00Z", cwd=tmp_path).returncode == 0
+    board = ["leaderboard", "daily_lessons", "--run", "2024-03-10"]
+    r = gamify(*base, *board, "--format", "json", cwd=tmp_path)
+    assert '"score": 29.5,' in r.stdout and '"score": 29,' in r.stdout, r.stdout
+    assert '"score": 0.000001,' in r.stdout
+    assert [e["score"] for e in json.loads(r.stdout)["entries"]] == [29.5, 29, 0.000001]
+    r = gamify(*base, *board, "--format", "csv", cwd=tmp_path)
+    assert [line.split(",")[2] for line in r.stdout.splitlines()] == [
+        "score",
+        "29.5",
+        "29",
+        "0.000001",
+    ]
+    totals = json.loads(gamify(*base, "points", "--format", "json", cwd=tmp_path).stdout)
+    assert all(isinstance(t["total"], int | float) for t in totals), totals

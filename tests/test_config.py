@@ -1,4 +1,4 @@
-"""Config errors name the file, the entry and the field (§12)."""
+"""Config errors name the file, the entry and the field."""
 
 from __future__ import annotations
 

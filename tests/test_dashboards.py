@@ -1,4 +1,4 @@
-"""Dashboards (§10, docs/dashboards.md) on both engines: every panel equals a direct computation
+"""Dashboards (docs/dashboards.md) on both engines: every panel equals a direct computation
 in Python — from the raw events for what events determine (activity, retention, engagement,
 qualifying streak periods, leaderboard participants), from the job outputs read through the
 API for the rest (streak states, completions, the award ledger, final standings) — unfiltered
@@ -503,7 +503,7 @@ def test_cli_prints_json_and_csv(tmp_path: Path) -> None:
         "metric": "lessons",
         "users": 1,
         "events": 2,
-        "value": "1",
+        "value": 1,  # a JSON number: decimals print as their shortest exact text
     }
     active = {x["day"]: (x["dau"], x["wau"], x["mau"]) for x in doc["panels"]["active_users"]}
     assert active["2024-04-07"] == (2, 2, 4)
@@ -523,9 +523,9 @@ def test_cli_prints_json_and_csv(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines() == [
         "day,metric,users,events,value",
-        "2024-03-09,lessons,1,1,2.000000",
-        "2024-03-10,lessons,1,2,1.000000",
-        "2024-03-11,minutes,1,1,5.000000",
+        "2024-03-09,lessons,1,1,2",
+        "2024-03-10,lessons,1,2,1",
+        "2024-03-11,minutes,1,1,5",
     ]
     r = gamify(*base, "dashboard", "overview", "--format", "csv", cwd=tmp_path)
     assert r.returncode != 0 and "pass --panel (active_users, events_per_metric)" in r.stderr

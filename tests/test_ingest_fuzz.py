@@ -1,4 +1,4 @@
-"""Malformed event files never crash ingest, lose a good row or drop a bad one silently (§3).
+"""Malformed event files never crash ingest, lose a good row or drop a bad one silently.
 
 Each example writes up to three event files (CSV, NDJSON, Parquet, in random order) mixing good
 rows with bad ones: wrong types, 1 MB fields, control characters, invalid UTF-8 and lone

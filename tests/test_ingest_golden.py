@@ -1,4 +1,4 @@
-"""Golden files in, hand-checked rows out, on both engines (§3, §4)."""
+"""Golden files in, hand-checked rows out, on both engines."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_golden_files_store_the_expected_rows(golden: Gamify) -> None:
     assert summary.accepted == exp.height
     assert summary.duplicates == 2
     assert summary.users_accepted == 2
-    # every column of a users file beyond user_id, tz and created_at is an attribute (§3)
+    # every column of a users file beyond user_id, tz and created_at is an attribute
     users = {r["user_id"]: r["attributes"] for r in golden.engine.query("read/users").to_dicts()}
     assert users == {"alice": {"country": "US"}, "frank": {"country": "NZ"}}
 

@@ -1,4 +1,4 @@
-"""Hostile text never changes the SQL that runs (issue #7, §3, §11, §12), on both engines.
+"""Hostile text never changes the SQL that runs (issue #7), on both engines.
 
 Values reach SQL only as bound parameters: user ids, event ids, event and user attribute keys
 and values, achievement filter keys and values, dashboard `--attr` filters, leaderboard groups
@@ -78,7 +78,7 @@ class Vocab:
     #: metric, streak, filtered achievement, streak achievement, points system, two levels,
     #: leaderboard, breakdown attribute: config keys (the hostile ones as far as KEY allows).
     keys: tuple[str, ...]
-    users: tuple[str, ...]  # user ids (no control characters: those are rejected, §3)
+    users: tuple[str, ...]  # user ids (no control characters: those are rejected)
     groups: tuple[str, ...]  # values of the breakdown attribute: users 0-1, 2-3, 4-5
     #: event attribute key, the value the filtered achievement counts, another value
     attr: tuple[str, str, str]

@@ -1,4 +1,4 @@
-"""One run of a job at a time (§9): claims in `job_locks`, JobBusy, --wait, stale claims."""
+"""One run of a job at a time: claims in `job_locks`, JobBusy, --wait, stale claims."""
 
 from __future__ import annotations
 

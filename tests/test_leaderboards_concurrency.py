@@ -1,4 +1,4 @@
-"""Two concurrent runs of the leaderboards job on one store cannot both finalize (§8, §9)."""
+"""Two concurrent runs of the leaderboards job on one store cannot both finalize."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Finalization of leaderboard runs (SPEC §8, docs/leaderboards.md "Finalization"), on both
+"""Finalization of leaderboard runs (docs/leaderboards.md "Finalization"), on both
 engines.
 
 - A daily run for D is provisional until D+1 12:00:00 UTC and final from then on.

@@ -1,4 +1,4 @@
-"""Both engines equal the pure-Python leaderboard reference on random scenarios (SPEC §8,
+"""Both engines equal the pure-Python leaderboard reference on random scenarios (
 docs/leaderboards.md).
 
 A few users with events of metrics `a`/`b` clustered around local midnights of several zones

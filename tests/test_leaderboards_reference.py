@@ -1,4 +1,4 @@
-"""The pure-Python leaderboard reference against hand-worked cases (SPEC §8,
+"""The pure-Python leaderboard reference against hand-worked cases (
 docs/leaderboards.md). Every expectation was worked out by hand in the comments, not by running
 any implementation. Times are UTC unless a comment gives the local time.
 

@@ -1,4 +1,4 @@
-"""The engines spill past the memory budget (§13: peak memory ≤ 8 GB), not at their defaults
+"""The engines spill past the memory budget (peak memory ≤ 8 GB), not at their defaults
 (half of the server's memory for ClickHouse, 80 % of RAM for DuckDB)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The default schedule, `gamify scheduler` (APScheduler), `gamify jobs list|crontab` (§9)."""
+"""The default schedule, `gamify scheduler` (APScheduler), `gamify jobs list|crontab`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Schema: idempotent versioned migrations, monthly partitions, cluster DDL that parses (§2)."""
+"""Schema: idempotent versioned migrations, monthly partitions, cluster DDL that parses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The hand-worked streak cases (tests/reference/streak_cases.py) on both engines (§4, §5).
+"""The hand-worked streak cases (tests/reference/streak_cases.py) on both engines.
 
 The same expectations are checked against the pure-Python reference in
 tests/test_streaks_reference.py.

@@ -1,4 +1,4 @@
-"""The streaks job: incremental runs between batches give exactly a full recompute (§5, §9)."""
+"""The streaks job: incremental runs between batches give exactly a full recompute."""
 
 from __future__ import annotations
 
@@ -102,8 +102,8 @@ def test_a_repeated_run_changes_nothing(dsn: str, tmp_path: Path) -> None:
 
 
 def test_dashboard_aggregates_agree_with_per_user_state(dsn: str, tmp_path: Path) -> None:
-    """§5.6: totals, length distribution and per-period counts equal what the per-user state
-    and history say."""
+    """Streak aggregates: totals, length distribution and per-period counts equal what the
+    per-user state and history say."""
     files = _batches(tmp_path)
     as_of = files[1][1]
     with Gamify(CFG, dsn) as g:

@@ -1,4 +1,4 @@
-"""Both engines equal the pure-Python reference on random streak scenarios (§4, §5).
+"""Both engines equal the pure-Python reference on random streak scenarios.
 
 Random users travel between zones with DST changes, 30/45-minute offsets and a skipped day;
 timestamps cluster on zone transitions and local midnights; values are negative or fractional;

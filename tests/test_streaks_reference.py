@@ -1,4 +1,4 @@
-"""The pure-Python streak reference against hand-worked cases (§4, §5, docs/streaks.md).
+"""The pure-Python streak reference against hand-worked cases (docs/streaks.md).
 
 The expectations live in tests/reference/streak_cases.py (shared with the engine golden tests);
 this file also checks the reference's period boundaries directly.

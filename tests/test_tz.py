@@ -1,5 +1,5 @@
 """Local dates agree with zoneinfo (pinned tzdata) at every DST transition and local midnight,
-±1 ms, for the odd zones, 2010–2030, on both engines (§4)."""
+±1 ms, for the odd zones, 2010–2030, on both engines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact value and timestamp parsing, against Python's decimal and datetime (§3)."""
+"""Exact value and timestamp parsing, against Python's decimal and datetime."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Engine selection from a DSN (§2)."""
+"""Engine selection from a DSN."""
 
 from __future__ import annotations
 

@@ -27,8 +27,8 @@ from gamify_analytics.config import check_identifier
 SQL_PACKAGE = "gamify_analytics.sql"
 
 
-#: Default for `memory_budget`: §13 allows 8 GB for the whole process, and Python, Arrow
-#: buffers and the engine's caches need the rest.
+#: Default for `memory_budget`: the performance targets allow 8 GB for the whole process,
+#: and Python, Arrow buffers and the engine's caches need the rest.
 MEMORY_GIB = 5.0
 
 

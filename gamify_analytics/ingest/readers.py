@@ -1,6 +1,6 @@
 """Read CSV, NDJSON and Parquet files in bounded batches of raw rows.
 
-Every batch is a polars frame with the §3 columns as found (strings for text formats, native
+Every batch is a polars frame with the input columns as found (strings for text formats, native
 types for Parquet), `attributes` as a list of key/value structs, and three bookkeeping columns:
 `_line` (1-based line or row number), `_raw` (the row's text, for the rejects table) and
 `_error` (a problem that makes the whole row unreadable, such as invalid JSON or UTF-8).
@@ -25,7 +25,7 @@ USER_FIELDS = ("user_id", "tz", "created_at")
 ATTR_PREFIX = "attr."
 ATTRS = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
 #: The csv module's default (128 KiB) would stop a whole file at one long field; a long field
-#: is the row's problem (§3: reject it, load the rest).
+#: is the row's problem (reject it, load the rest).
 CSV_FIELD_LIMIT = 2**31 - 1
 
 
@@ -111,7 +111,7 @@ def _csv(path: Path, fields: tuple[str, ...], batch_rows: int) -> Iterator[pl.Da
         # invalid bytes in a column name become \xNN escapes: the name is text from here on
         header = [_printable(h.strip().lstrip("\ufeff")) for h in first[0]]
         index = {f: header.index(f) for f in fields if f in header}
-        # attr.* columns are attributes; for users every other column is one too (§3)
+        # attr.* columns are attributes; for users every other column is one too
         attrs = [
             (i, h.removeprefix(ATTR_PREFIX))
             for i, h in enumerate(header)
@@ -276,7 +276,7 @@ def _scalar_columns(
     frame: pl.DataFrame, fields: list[str], attrs: list[str]
 ) -> tuple[pl.DataFrame, pl.Series]:
     """(frame, error per row): as with NDJSON, a value of a non-scalar type (list, struct,
-    map, duration) or binary that is not UTF-8 rejects its row, not the file (§3). Such
+    map, duration) or binary that is not UTF-8 rejects its row, not the file. Such
     values become null, so every column casts to text; the error names the first one."""
     n = frame.height
     bad: dict[str, pl.Series] = {}

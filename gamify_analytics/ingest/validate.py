@@ -1,4 +1,4 @@
-"""Turn a batch of raw rows into stored rows and rejects (§3), vectorised with polars.
+"""Turn a batch of raw rows into stored rows and rejects, vectorised with polars.
 
 Each row gets the first problem found (in field order) as its reason; a row with none is
 normalised: UTC millisecond `ts`, 6-decimal `value`, resolved `tz`, `local_date` from the pinned

@@ -1,4 +1,4 @@
-"""Vectorised parsing of the two §3 fields that need exact arithmetic: `value` and `ts`."""
+"""Vectorised parsing of the two input fields that need exact arithmetic: `value` and `ts`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-{#- Cluster mode (§2): ON CLUSTER DDL, Replicated* engines, shard-local tables behind Distributed
+{#- Cluster mode: ON CLUSTER DDL, Replicated* engines, shard-local tables behind Distributed
     tables sharded by user. Single-node mode renders the plain statements. -#}
 {% macro on_cluster() %}{% if cluster %} ON CLUSTER {{ cluster }}{% endif %}{% endmacro %}
 {% macro local(name, sharded=true) %}{{ db }}.{{ name }}{% if cluster and sharded %}_local{% endif %}{% endmacro %}

@@ -1,4 +1,4 @@
-"""Achievements and points (SPEC §6–§7, as pinned down in docs/achievements.md), written as
+"""Achievements and points (as pinned down in docs/achievements.md), written as
 plainly as possible: raw events in, Python loops, exact decimal arithmetic, no shortcuts.
 
 Streak milestones reuse the streak reference (`tests/reference/streaks.py`): its history says

@@ -1,4 +1,4 @@
-"""Leaderboards (SPEC §8, as pinned down in docs/leaderboards.md), written as plainly as
+"""Leaderboards (as pinned down in docs/leaderboards.md), written as plainly as
 possible: raw events in, Python loops, exact decimal arithmetic, no shortcuts.
 
 - `metric:K` boards sum the values of the events of metric K per run (the period of the

@@ -1,4 +1,4 @@
-"""Named streak cases with hand-worked expectations (SPEC §4–§5, docs/streaks.md).
+"""Named streak cases with hand-worked expectations (docs/streaks.md).
 
 Shared by tests/test_streaks_reference.py (the reference alone) and tests/test_streaks_golden.py
 (both engines). Every expectation below was worked out by hand in the comments, not by running
@@ -539,7 +539,7 @@ CASES.append(
     )
 )
 
-# --- Westward by 24 h: the literal §5.3 count ------------------------------------------------
+# --- Westward by 24 h: the literal count of missed periods --------------------------------
 # Pacific/Kiritimati is +14, Honolulu -10: the same wall clock, one date apart.
 # Kiritimati: end(01-06) = 01-06T10:00Z, end(01-07) = 01-07T10:00Z, end(01-08) = 01-08T10:00Z.
 # Honolulu: start(01-07) = 01-07T10:00Z, end(01-07) = 01-08T10:00Z, end(01-08) = 01-09T10:00Z.
@@ -554,7 +554,8 @@ CASES.append(
         (
             # S after 01-05 in Kiritimati: 01-06 and 01-07 both end <= start(01-07 HNL) =
             # 01-07T10:00Z → k = 2 <= 2 → continues: 2, F = 0; frozen 01-06 and 01-07 (the
-            # latter has the same key as the qualifying period: §5.3 taken literally).
+            # latter has the same key as the qualifying period: the missed-period rule taken
+            # literally).
             # T = 01-07 13:00 HST: active; expires end(01-08 HNL) = 01-09T10:00Z.
             check(
                 "2024-01-07T23:00:00Z",

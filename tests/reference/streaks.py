@@ -1,4 +1,4 @@
-"""The streak rules of SPEC §4–§5 (as pinned down in docs/streaks.md), written as plainly as
+"""The streak rules (as pinned down in docs/streaks.md), written as plainly as
 possible: raw events in, Python loops and `zoneinfo` from the pinned tzdata, no shortcuts.
 
 It deliberately does *not* use the ordinal arithmetic of the SQL engines: a period's start is
@@ -135,7 +135,7 @@ def exists(key: date, zone: str, frequency: str) -> bool:
 
 
 def following(key: date, zone: str, frequency: str, n: int) -> list[date]:
-    """The first `n` periods after `key` that exist in `zone` (S1, S2, … of §5.2)."""
+    """The first `n` periods after `key` that exist in `zone` (S1, S2, … of docs/streaks.md)."""
     out: list[date] = []
     s = key
     while len(out) < n:
@@ -147,8 +147,8 @@ def following(key: date, zone: str, frequency: str, n: int) -> list[date]:
 
 def missed(key: date, zone: str, t: int, frequency: str, limit: int) -> int:
     """min(limit, k): k = the number of periods that follow `key` in `zone`, exist there, and
-    have ended by instant `t` (end <= t). Literally §5.3's count, walked period by period;
-    `limit` only stops the walk early (callers never need to tell limit from more)."""
+    have ended by instant `t` (end <= t). Literally the count of missed periods, walked period
+    by period; `limit` only stops the walk early (callers never need to tell limit from more)."""
     count = 0
     s = next_key(key, frequency)
     while count < limit:

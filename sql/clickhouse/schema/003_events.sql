@@ -1,6 +1,6 @@
 {% import '_macros.sql' as m with context %}
 {#- Raw events: monthly partitions, ordered for per-user timelines. local_date is computed once,
-    at ingest, from ts and tz with the pinned tzdata (§4). -#}
+    at ingest, from ts and tz with the pinned tzdata. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('events') }}{{ m.on_cluster() }}
 (
     user_id String,

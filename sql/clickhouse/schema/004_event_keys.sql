@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Dedup index (§3): one 128-bit SipHash per stored (user_id, metric, event_id). -#}
+{#- Dedup index: one 128-bit SipHash per stored (user_id, metric, event_id). -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('event_keys') }}{{ m.on_cluster() }}
 (
     h UInt128

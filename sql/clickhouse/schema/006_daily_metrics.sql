@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS {{ m.local('daily_metrics') }}{{ m.on_cluster() }}
     value_sum SimpleAggregateFunction(sum, Decimal(38, 6)),
     events SimpleAggregateFunction(sum, UInt64),
     first_ts SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
-    -- (ts, event_id, tz) of the latest event: a period's zone is its latest event's (§4)
+    -- (ts, event_id, tz) of the latest event: a period's zone is its latest event's
     last SimpleAggregateFunction(max, Tuple(DateTime64(3, 'UTC'), String, String))
 )
 ENGINE = {{ m.engine('AggregatingMergeTree', 'daily_metrics') }}

@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Rejected input rows, never dropped (§3): the raw text, why, and where it came from. -#}
+{#- Rejected input rows, never dropped: the raw text, why, and where it came from. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('rejects', false) }}{{ m.on_cluster() }}
 (
     kind LowCardinality(String),

@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- The run ledger (§9): one row per state change of a run; the latest version is the state. -#}
+{#- The run ledger: one row per state change of a run; the latest version is the state. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('job_runs', false) }}{{ m.on_cluster() }}
 (
     run_id String,

@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- The streaks job's output: each user's chain after the last qualifying period (§5). The
+{#- The streaks job's output: each user's chain after the last qualifying period. The
     as-of fields (status, freezes left, expiry) are judged from it when read. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('streak_chains') }}{{ m.on_cluster() }}
 (

@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Completions (§6): one per (achievement, user), written once and never revoked. The event
+{#- Completions: one per (achievement, user), written once and never revoked. The event
     that earned it carries its zone and local date for dashboards. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('achievements') }}{{ m.on_cluster() }}
 (

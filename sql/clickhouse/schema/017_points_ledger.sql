@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- The award ledger (§7): every award with its source, what was requested and what was
+{#- The award ledger: every award with its source, what was requested and what was
     actually awarded after clamping, and the time and zone of the event that earned it. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('points_ledger') }}{{ m.on_cluster() }}
 (

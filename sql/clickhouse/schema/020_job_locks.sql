@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Job locks (§9: one run of a job at a time, docs/jobs.md): a run claims each of its jobs
+{#- Job locks (one run of a job at a time, docs/jobs.md): a run claims each of its jobs
     with a row, holds a job while its claim is the earliest live one, and releases it with a
     newer version of the row (released = 1). Not sharded: every replica sees every claim. Old
     claims expire (the lock's TTL is hours; a week keeps them around to look at). -#}

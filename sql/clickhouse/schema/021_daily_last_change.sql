@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Leaderboard ties (§8) go to the user whose last score-changing event is earlier: per day,
+{#- Leaderboard ties go to the user whose last score-changing event is earlier: per day,
     the latest ts of an event with a non-zero value. Added to the per-day aggregates, the view
     that keeps them rebuilt, and the days already stored filled in from their events. -#}
 ALTER TABLE {{ m.local('daily_metrics') }}{{ m.on_cluster() }}

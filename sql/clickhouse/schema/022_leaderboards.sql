@@ -1,5 +1,5 @@
 {% import '_macros.sql' as m with context %}
-{#- Finalized leaderboard standings (§8): immutable once the run's status row says final.
+{#- Finalized leaderboard standings: immutable once the run's status row says final.
     Ordered for the read: one board, run and group, by rank. -#}
 CREATE TABLE IF NOT EXISTS {{ m.local('leaderboard_final', false) }}{{ m.on_cluster() }}
 (

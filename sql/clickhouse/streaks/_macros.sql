@@ -1,4 +1,4 @@
-{#- Period arithmetic for one frequency (§4): key of a date, the next key, and the ordinal used
+{#- Period arithmetic for one frequency: key of a date, the next key, and the ordinal used
     to count the periods between two periods (daily ordinals come from tz_days, since a zone
     may skip a day; weeks and months never are skipped). -#}
 {% macro key(d) %}{% if frequency == 'daily' %}{{ d }}{% elif frequency == 'weekly' %}toMonday({{ d }}){% else %}toStartOfMonth({{ d }}){% endif %}{% endmacro %}

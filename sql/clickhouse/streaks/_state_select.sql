@@ -1,4 +1,4 @@
-{#- §5 outputs per user from `chains` and `judged`; expires_at is the end of the (F+1)-th
+{#- Streak outputs per user from `chains` and `judged`; expires_at is the end of the (F+1)-th
     period after the last qualifying one. -#}
 {% import 'streaks/_macros.sql' as s with context %}
 result AS (

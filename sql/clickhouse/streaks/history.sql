@@ -1,4 +1,4 @@
-{#- §5 per-period history: each qualifying period, and each period a freeze bridged (docs/streaks.md). -#}
+{#- Streak per-period history: each qualifying period, and each period a freeze bridged (docs/streaks.md). -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% set with_history = true %}
 {% set with_previous = false %}

@@ -1,4 +1,4 @@
-{#- §5.6 per period: users whose period qualified (a streak kept alive that period). -#}
+{#- Streak aggregates per period: users whose period qualified (a streak kept alive that period). -#}
 {% set with_history = false %}
 {% set with_previous = false %}
 WITH

@@ -1,4 +1,4 @@
-{#- §5.6 length distribution of live chains as of T. -#}
+{#- Streak aggregates: the length distribution of live chains as of T. -#}
 WITH
 {% include 'streaks/_stored_chains.sql' %},
 {% include 'streaks/_judge.sql' %}

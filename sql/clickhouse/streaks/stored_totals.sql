@@ -1,4 +1,4 @@
-{#- §5.6 totals over the stored chains as of T. -#}
+{#- Streak aggregates: totals over the stored chains as of T. -#}
 WITH
 {% include 'streaks/_stored_chains.sql' %},
 {% include 'streaks/_judge.sql' %}

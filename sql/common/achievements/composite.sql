@@ -1,4 +1,4 @@
-{#- `composite` achievements (§6): every prerequisite completed; at the latest one's event. -#}
+{#- `composite` achievements: every prerequisite completed; at the latest one's event. -#}
 {% import '_dialect.sql' as d with context %}
 {{ d.insert('achievements') }} (achievement, user_id, achieved_at, event_id, tz, local_date, backdated, seq)
 SELECT * FROM (

@@ -1,4 +1,4 @@
-{#- `metric` achievements (§6): the first new event whose running total (carried total plus
+{#- `metric` achievements: the first new event whose running total (carried total plus
     this run's events in event order) reaches the threshold, for users not yet completed. -#}
 {% import '_dialect.sql' as d with context %}
 {{ d.insert('achievements') }} (achievement, user_id, achieved_at, event_id, tz, local_date, backdated, seq)

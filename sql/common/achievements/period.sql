@@ -1,4 +1,4 @@
-{#- `period` achievements (§6, deferred): in each local period a new event falls in, the
+{#- `period` achievements (deferred): in each local period a new event falls in, the
     period's earlier (already processed) events first, then the new ones in event order; the
     first new event whose running period sum reaches the threshold. -#}
 {% import '_dialect.sql' as d with context %}

@@ -1,4 +1,4 @@
-{#- `streak` achievements (§6): the earliest stored milestone of the streak at that length. -#}
+{#- `streak` achievements: the earliest stored milestone of the streak at that length. -#}
 {% import '_dialect.sql' as d with context %}
 {{ d.insert('achievements') }} (achievement, user_id, achieved_at, event_id, tz, local_date, backdated, seq)
 SELECT * FROM (

@@ -1,4 +1,4 @@
-{#- Rarity (§6) as of date_to: completions earned by then ÷ users with an event by then, in
+{#- Rarity as of date_to: completions earned by then ÷ users with an event by then, in
     percent; every selected achievement, completed or not. -#}
 {% import '_dialect.sql' as d with context %}
 {% import '_filters.sql' as f with context %}

@@ -1,4 +1,4 @@
-{#- Points awarded (after clamping, §7) per local date of the earning event, system and
+{#- Points awarded (after clamping) per local date of the earning event, system and
     trigger; `triggers` names the selected ones and their labels (parameter names). -#}
 {% import '_dialect.sql' as d with context %}
 {% import '_filters.sql' as f with context %}

@@ -1,5 +1,5 @@
 {#- Level distribution as of date_to: per system, users by the level of their total after their
-    last award dated by then (§7: the highest level whose points <= total). `levels` lists
+    last award dated by then (the highest level whose points <= total). `levels` lists
     each system's levels, highest first, as parameter names. -#}
 {% import '_dialect.sql' as d with context %}
 {% import '_filters.sql' as f with context %}

@@ -1,4 +1,4 @@
-{#- The first query of every read of a run, alone on the final read's path (its §13 target is
+{#- The first query of every read of a run, alone on the final read's path (its performance target is
     10 ms): a final run's standings for one group, with each user's rank and score in the
     previous run (0 and 0 when absent: ranks start at 1) and the run's late count; no rows
     unless the run is final. -#}

@@ -1,4 +1,4 @@
-{#- Same columns as ClickHouse's events; local_date computed once at ingest (§4). -#}
+{#- Same columns as ClickHouse's events; local_date computed once at ingest. -#}
 CREATE TABLE IF NOT EXISTS events
 (
     user_id VARCHAR NOT NULL,

@@ -1,1 +1,0 @@
-SELECT DISTINCT version FROM {{ db }}.schema_migrations ORDER BY version

@@ -1,1 +1,0 @@
-INSERT INTO {{ db }}.schema_migrations (version, name) VALUES ({{ p('version', 'UInt32') }}, {{ p('name', 'String') }})

@@ -1,1 +1,0 @@
-DELETE FROM {{ db }}.streak_chains WHERE streak = {{ p('streak', 'String') }}

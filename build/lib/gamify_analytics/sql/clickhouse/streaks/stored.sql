@@ -1,6 +1,0 @@
-{#- §5 outputs per user as of T, from the chains the streaks job stored. -#}
-{% import 'streaks/_macros.sql' as s with context %}
-WITH
-{% include 'streaks/_stored_chains.sql' %},
-{% include 'streaks/_judge.sql' %},
-{% include 'streaks/_state_select.sql' %}

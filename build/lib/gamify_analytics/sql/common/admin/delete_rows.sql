@@ -1,1 +1,0 @@
-DELETE FROM {{ db }}.{{ table_ident }} WHERE {{ column_ident }} = {{ p('value', value_type) }}

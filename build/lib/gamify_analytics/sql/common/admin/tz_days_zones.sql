@@ -1,1 +1,0 @@
-SELECT DISTINCT tz FROM {{ db }}.tz_days

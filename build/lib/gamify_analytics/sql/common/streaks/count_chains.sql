@@ -1,1 +1,0 @@
-SELECT count(*) FROM (SELECT DISTINCT user_id FROM {{ db }}.streak_chains WHERE streak = {{ p('streak', 'String') }}) AS c

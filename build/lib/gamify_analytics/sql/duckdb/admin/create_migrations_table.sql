@@ -1,6 +1,0 @@
-CREATE TABLE IF NOT EXISTS schema_migrations
-(
-    version INTEGER PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-)

@@ -1,1 +1,0 @@
-INSERT INTO schema_migrations (version, name) VALUES ({{ p('version', 'UInteger') }}, {{ p('name', 'String') }})

@@ -1,1 +1,0 @@
-SELECT user_id, tz FROM users WHERE list_contains($user_ids, user_id)

@@ -1,1 +1,0 @@
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR, updated_at TIMESTAMP DEFAULT current_timestamp)
