@@ -6,7 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_cli import gamify
+
+#: slow: the whole benchmark at a tiny size
+pytestmark = pytest.mark.slow
 
 
 def test_every_figure_is_measured(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from gamify_analytics.engines import connect
 from tests.conftest import GOLDEN
 
@@ -61,6 +63,7 @@ def test_a_held_embedded_store_is_reported_in_one_line(chdb_root: Path, tmp_path
     )
 
 
+@pytest.mark.slow
 def test_demo_runs_from_nothing(tmp_path: Path) -> None:
     r = gamify("demo", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

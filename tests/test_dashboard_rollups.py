@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from gamify_analytics import dashboard_rollups as rollups
@@ -36,6 +37,7 @@ def ranges(first: date, last: date, n: int, seed: int) -> list[tuple[date, date]
     return out
 
 
+@pytest.mark.slow
 def test_every_range_equals_the_exact_computation(g: Gamify) -> None:
     for name in NAMES:
         build = rollups.load(g.engine, name)
@@ -117,6 +119,7 @@ def assert_build_is_exact(g: Gamify) -> None:
             assert_frame_equal(build.frames[panel], exact[panel], check_dtypes=False)
 
 
+@pytest.mark.slow
 def test_a_build_recomputes_only_the_days_that_changed(dsn: str, tmp_path: Path) -> None:
     """A first build, then new days and late events of a day in the middle (ingested later):
     the next build keeps the rows before the first changed day, recomputes the rest, and

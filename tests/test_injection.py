@@ -41,6 +41,9 @@ from gamify_analytics.engines.duckdb import DuckDBEngine
 from gamify_analytics.output import Format, emit
 from tests.conftest import ENGINES
 
+#: slow: every command and read with hostile values
+pytestmark = pytest.mark.slow
+
 #: Every kind of text that could change a statement if it were pasted into one.
 HOSTILE = (
     "'; DROP TABLE events; --",

@@ -28,6 +28,9 @@ from tests.reference.streak_cases import NOW_MS, U
 from tests.test_achievements_property import write_aevents
 from tests.test_leaderboards_property import entries, write_users
 
+#: slow: job runs at many instants, on both engines
+pytestmark = pytest.mark.slow
+
 RAW: dict[str, Any] = {
     "metrics": [{"key": "a"}, {"key": "b"}],
     "streaks": [{"key": "s", "frequency": "daily", "conditions": [{"metric": "a"}]}],

@@ -21,6 +21,9 @@ from gamify_analytics.fixtures import generate, write
 from tests.conftest import ENGINES, GOLDEN
 from tests.test_cli import GAMIFY
 
+#: slow: processes racing for one store
+pytestmark = pytest.mark.slow
+
 FULL = GOLDEN / "full.toml"
 #: The second file holds the events from CUT on: local dates from 2024-04-09 on (zones are at
 #: most 12 h behind UTC), whose leaderboard runs are not due by AS_OF, so finalizing before or

@@ -65,6 +65,7 @@ def _batches(tmp_path: Path) -> list[tuple[Path, datetime]]:
 
 
 @pytest.mark.parametrize("margin", [timedelta(0), streaks.INFLIGHT_MARGIN])
+@pytest.mark.slow
 def test_incremental_runs_equal_a_full_recompute(
     dsn: str, tmp_path: Path, margin: timedelta
 ) -> None:

@@ -33,6 +33,9 @@ from gamify_analytics.dashboards import NAMES, query
 from gamify_analytics.fixtures import generate, write
 from tests.property_runner import budget
 
+#: slow: clean stores at every instant, on both engines
+pytestmark = pytest.mark.slow
+
 END = date(2024, 3, 20)
 DAYS = 12
 RAW: dict[str, Any] = {

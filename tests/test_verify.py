@@ -100,6 +100,7 @@ def test_the_sample_is_limited_to_n_keys(store: Gamify) -> None:
     assert (daily["check"], daily["sampled"]) == ("daily_metrics", 2)
 
 
+@pytest.mark.slow
 def test_cli_exits_non_zero_on_drift(store: Gamify, dsn: str, tmp_path: Path) -> None:
     store.close()  # the command opens the store itself
     args = ["--config", str(CONFIG), "--dsn", dsn, "verify", "--seed", "1", "--format", "json"]

