@@ -21,8 +21,9 @@ DECIMAL_LIMIT = 10**12
 #: Counts (freezes, lengths, participants): far beyond any real use, and small enough that
 #: the period arithmetic built on them stays within 32-bit integers.
 COUNT_LIMIT = 1_000_000
-#: A run may finalize at most a year after it ends.
-MAX_FINALIZE_HOURS = 8760
+#: A run may finalize at most about eleven years after it ends (the due instant stays a valid
+#: timestamp on every engine).
+MAX_FINALIZE_HOURS = 100_000
 
 
 class ConfigError(ValueError):
