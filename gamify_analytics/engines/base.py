@@ -10,21 +10,36 @@ from __future__ import annotations
 
 import importlib.resources
 import os
+import random
 import re
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import polars as pl
 import pyarrow as pa
 
-from gamify_analytics.config import check_identifier
+from gamify_analytics.engines.dsn import Dsn
+from gamify_analytics.errors import ConfigError, StoreBusy, StoreError
+
+T = TypeVar("T")
 
 #: The templates' package: `sql/` at the top of the repository, shipped in the wheel.
 SQL_PACKAGE = "gamify_analytics.sql"
+# `\Z`, not `$`: `$` also matches before a trailing newline, which would let "name\n" through.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
+
+
+def check_identifier(value: str, what: str) -> str:
+    """Identifiers reach SQL text (database, cluster, staging table names), so they must match
+    a strict pattern."""
+    if not isinstance(value, str) or not IDENTIFIER.match(value):
+        raise ConfigError(f"{what}: {value!r} is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)")
+    return value
 
 
 #: Default for `memory_budget`: the performance targets allow 8 GB for the whole process,
@@ -46,10 +61,6 @@ def memory_budget() -> int:
     return int(gib * 2**30)
 
 
-class StoreError(RuntimeError):
-    """An engine-level failure worth a one-line message (locked store, bad DSN, …)."""
-
-
 @cache
 def _environment(kind: str) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
@@ -66,16 +77,24 @@ def _environment(kind: str) -> jinja2.Environment:
 
 
 class Engine(ABC):
-    """One store: schema objects live in `database` (ClickHouse) or the file (DuckDB)."""
+    """One store: schema objects live in `database` (ClickHouse) or the file (DuckDB).
 
+    Callers never ask which engine this is: they render templates (`sql/<kind>/` overrides
+    `sql/common/`) and read the capability flags below."""
+
+    #: the template folder of this engine's statements (`sql/<kind>/`)
     kind: str
     #: Whether another process may insert while a job runs (a server). Embedded ClickHouse and
     #: DuckDB files are held by one process at a time, so nothing can be in flight.
     concurrent_writers: bool = False
+    #: Whether the store drops old rows by itself (ClickHouse TTL); else callers prune.
+    expires_rows: bool = False
+    #: The client library statements travel through.
+    driver: str
 
-    def __init__(self, dsn: str, database: str, cluster: str | None = None):
-        self.dsn = dsn
-        self.database = check_identifier(database, "database")
+    def __init__(self, dsn: Dsn, cluster: str | None = None):
+        self.dsn = dsn.text
+        self.database = check_identifier(dsn.database, "database")
         self.cluster = check_identifier(cluster, "cluster") if cluster else None
         #: Zones already in `tz_days` (loaded on first use by schema.ensure_zone_days).
         self.zones_with_days: set[str] | None = None
@@ -91,7 +110,7 @@ class Engine(ABC):
                 check_identifier(v, k)
         env = _environment(self.kind)
         return env.get_template(f"{template}.sql").render(
-            db=self.database, cluster=self.cluster, p=self.param, engine=self.kind, **ctx
+            db=self.database, cluster=self.cluster, p=self.param, **ctx
         )
 
     def templates(self, folder: str) -> list[str]:
@@ -132,6 +151,11 @@ class Engine(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def drop(self) -> None:
+        """Remove this store's tables (a ClickHouse database; a DuckDB file goes with its
+        folder), then close."""
+        self.close()
+
     # --- ingest: the only places where a MV-maintained store and DuckDB differ -----------
     @abstractmethod
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
@@ -148,6 +172,22 @@ class Engine(ABC):
     def insert_rejects(self, frame: pl.DataFrame) -> None:
         """Keep rejected rows; the same (kind, source, line, field, reason) is kept once."""
         self.insert("rejects", frame)
+
+    # --- what the store holds ------------------------------------------------------------
+    def tables(self) -> list[str]:
+        """The names of the store's tables."""
+        return self.query("admin/tables", {"database": self.database}).get_column("name").to_list()
+
+    def memory_limits(self) -> dict[str, int | str]:
+        """The memory limits the engine applies, read back from the engine itself (bytes, or
+        the engine's own text)."""
+        frame = self.query("admin/memory_limits")
+        return dict(zip(frame["name"].to_list(), frame["value"].to_list(), strict=True))
+
+    def latest(self, table: str) -> str:
+        """`table` as a FROM clause that reads each key's newest version (for statements
+        written outside `sql/`, such as tests' checks)."""
+        return self.render("admin/latest", table_ident=table).strip()
 
     def __enter__(self) -> Engine:
         return self
@@ -170,6 +210,30 @@ def to_arrow(frame: pl.DataFrame | pa.Table) -> pa.Table:
         elif pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type):
             table = table.set_column(i, f.name, table.column(i).cast(pa.string()))
     return table
+
+
+def retry_busy(
+    attempt: Callable[[], T],
+    *,
+    timeout: float,
+    poll: float = 1.0,
+    between: Callable[[], None] | None = None,
+) -> T:
+    """`attempt()` until it is not refused as busy (`StoreBusy`: a store another process holds,
+    a job another run holds); `between()` runs before each pause. After `timeout` seconds the
+    last refusal is raised again, saying how long it waited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return attempt()
+        except StoreBusy as e:
+            if time.monotonic() >= deadline:
+                e.args = (f"{e} (still after waiting {timeout:g} s)",)
+                raise
+            if between is not None:
+                between()
+            pause = min(poll * random.uniform(0.75, 1.25), deadline - time.monotonic())
+            time.sleep(max(pause, 0.0))
 
 
 def naive_utc(value: datetime) -> datetime:

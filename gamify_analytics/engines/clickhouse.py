@@ -10,13 +10,15 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import clickhouse_connect
 import polars as pl
 import pyarrow as pa
 
-from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
+from gamify_analytics.engines import dsn as dsns
+from gamify_analytics.engines.base import Engine, memory_budget, to_arrow
+from gamify_analytics.engines.dsn import Dsn
+from gamify_analytics.errors import StoreBusy, StoreError
 
 #: Settings every statement runs with, set once per connection: passed with each statement,
 #: the embedded backend applies and restores them with extra statements (SELECT 1: 1 ms
@@ -37,20 +39,15 @@ OPEN_ATTEMPTS = 3
 
 class ClickHouseEngine(Engine):
     kind = "clickhouse"
+    driver = "clickhouse-connect"
 
-    def __init__(self, dsn: str, cluster: str | None = None):
-        parts = urlsplit(dsn)
-        query = parse_qs(parts.query)
-        if parts.scheme == "chdb":
-            database = query.get("database", ["gamify"])[0]
-            self.path = parts.path
-            client_dsn = f"chdb://{parts.path}"
-        else:
-            database = parts.path.strip("/") or "gamify"
-            self.path = None
-            client_dsn = parts._replace(path="/default", query="").geturl()
-        super().__init__(dsn, database, cluster)
-        self.concurrent_writers = self.path is None
+    expires_rows = True
+
+    def __init__(self, dsn: Dsn, cluster: str | None = None):
+        super().__init__(dsn, cluster)
+        self.path = str(dsn.path) if dsn.path is not None else None
+        self.concurrent_writers = not dsn.embedded
+        client_dsn = f"chdb://{self.path}" if self.path else dsn.server_url()
         # a statement's group by, sort, distinct or join spills past a third of the budget (two
         # may be live at once; the server's default is half of its memory limit)
         spill = memory_budget() // 3
@@ -58,7 +55,7 @@ class ClickHouseEngine(Engine):
             **_SETTINGS,
             **{f"max_bytes_before_external_{op}": spill for op in _SPILLING},
         }
-        self.client = _open_client(dsn, client_dsn, self.path, self.settings)
+        self.client = _open_client(dsn.text, client_dsn, self.path, self.settings)
         self.client.command(
             f"CREATE DATABASE IF NOT EXISTS {self.database}"
             + (f" ON CLUSTER {self.cluster}" if self.cluster else "")
@@ -112,6 +109,10 @@ class ClickHouseEngine(Engine):
     def close(self) -> None:
         self.client.close()
 
+    def drop(self) -> None:
+        self.client.command(f"DROP DATABASE IF EXISTS {self.database} SYNC")
+        self.close()
+
 
 def _batch_token(frame: pl.DataFrame) -> str:
     """A batch's deduplication token: a hash of all of it, so that only the very same batch
@@ -146,6 +147,10 @@ def _open_client(dsn: str, client_dsn: str, path: str | None, settings: dict[str
                 break
             time.sleep(0.05)
     assert error is not None
+    if path and "Cannot lock file" in str(error):
+        raise StoreBusy(
+            f"the embedded store {path} is in use by another process (only one may open it)"
+        ) from None
     raise StoreError(_open_error(dsn, path, error)) from None
 
 
@@ -159,7 +164,7 @@ def _check_unlocked(path: str) -> None:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise StoreError(
+            raise StoreBusy(
                 f"the embedded store {path} is in use by another process (only one may open it)"
             ) from None
         fcntl.flock(f, fcntl.LOCK_UN)
@@ -167,9 +172,7 @@ def _check_unlocked(path: str) -> None:
 
 def _open_error(dsn: str, path: str | None, error: Exception) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-    if path and "Cannot lock file" in str(error):
-        return f"the embedded store {path} is in use by another process (only one may open it)"
     if path:
         return f"cannot open the embedded store {path}: {text}"
-    host = urlsplit(dsn).hostname or "?"
+    host = dsns.parse(dsn).host
     return f"cannot connect to ClickHouse at {host}: {text}"

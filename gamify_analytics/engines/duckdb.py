@@ -11,24 +11,26 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
-from gamify_analytics.engines.base import Engine, StoreError, memory_budget, to_arrow
+from gamify_analytics.engines.base import Engine, memory_budget, to_arrow
+from gamify_analytics.engines.dsn import Dsn
+from gamify_analytics.errors import StoreBusy, StoreError
 
 
 class DuckDBEngine(Engine):
     kind = "duckdb"
+    driver = "duckdb"
 
-    def __init__(self, dsn: str, cluster: str | None = None):
+    def __init__(self, dsn: Dsn, cluster: str | None = None):
         if cluster:
             raise StoreError("cluster mode needs ClickHouse; DuckDB stores are single-node")
-        target = dsn.removeprefix("duckdb://")
-        self.path = None if target in (":memory:", "/:memory:", "") else target
-        super().__init__(dsn, "main")
+        super().__init__(dsn)
+        self.path = str(dsn.path) if dsn.path is not None else None
         try:
             self.con = duckdb.connect(self.path or ":memory:")
         except duckdb.IOException as e:
             text = str(e).splitlines()[0]
             if "lock" in text.lower():
-                raise StoreError(
+                raise StoreBusy(
                     f"the DuckDB store {self.path} is in use by another process"
                 ) from None
             raise StoreError(f"cannot open the DuckDB store {self.path}: {text}") from None

@@ -1,4 +1,4 @@
+{% import '_dialect.sql' as d with context %}
 SELECT user_id, tz, created_at, attributes
-FROM {{ db }}.users{% if engine == 'clickhouse' %} FINAL{% endif %}
-
+FROM {{ db }}.users {{ d.final() }}
 ORDER BY user_id

@@ -7,7 +7,6 @@ SELECT
     user_id,
     metric,
     local_date,
-{% if engine == 'clickhouse' %}
     sum(value_sum) AS value_sum,
     sum(events) AS events,
     min(first_ts) AS first_ts,
@@ -19,16 +18,4 @@ FROM {{ db }}.daily_metrics
 WHERE {{ d.has(d.strs('users'), 'user_id') }}
 {% endif %}
 GROUP BY user_id, metric, local_date
-{% else %}
-    value_sum,
-    events,
-    first_ts,
-    last_ts,
-    last_tz,
-    last_change
-FROM daily_metrics
-{% if users_filter %}
-WHERE {{ d.has(d.strs('users'), 'user_id') }}
-{% endif %}
-{% endif %}
 ORDER BY user_id, metric, local_date

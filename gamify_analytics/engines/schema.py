@@ -1,4 +1,5 @@
-"""`gamify init`: versioned, idempotent migrations, plus the pinned tz offsets table."""
+"""The schema (`gamify init`): versioned, idempotent migrations (`sql/<engine>/schema/`), plus
+the pinned tz offsets table."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Iterable
 import polars as pl
 
 from gamify_analytics import tz
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines.base import Engine
+from gamify_analytics.errors import StoreError
 
 _VERSION = re.compile(r"^(\d+)_(.+)$")
 #: Separates statements in the few templates that render a family of statements.
@@ -44,6 +46,18 @@ def migrate(engine: Engine) -> list[str]:
         done.append(name)
     load_tz_offsets(engine)
     return done
+
+
+def require_current(engine: Engine) -> None:
+    """Raise, saying to run `gamify init`, unless every migration is applied: reads never
+    create or change the schema."""
+    if "schema_migrations" not in engine.tables():
+        raise StoreError(f"the store {engine.dsn} has no schema yet: run `gamify init`")
+    applied = set(engine.query("admin/applied_migrations").get_column("version").to_list())
+    if any(version not in applied for version, _ in migrations(engine)):
+        raise StoreError(
+            f"the store {engine.dsn} was made by an older version: run `gamify init` to migrate it"
+        )
 
 
 def load_tz_offsets(engine: Engine) -> bool:

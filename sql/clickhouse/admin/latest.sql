@@ -1,0 +1,1 @@
+{{ db }}.{{ table_ident }} FINAL
