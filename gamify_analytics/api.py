@@ -1,38 +1,28 @@
-"""The Python API: the same operations the CLI runs, for notebooks and schedulers."""
+"""The Python API: the operations the command line runs, for notebooks and schedulers.
+
+`Gamify` is one store and one config. Writes (`init`, `ingest`, `run`) create or migrate the
+schema as needed; reads never do: a store without the current schema says to run `gamify
+init`. Tabular results are polars frames; the rest are typed results (dataclasses)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
 
-from gamify_analytics import achievements as achievements_mod
+from gamify_analytics import achievements, dashboards, jobs, leaderboards, points, streaks
 from gamify_analytics import config as config_mod
-from gamify_analytics import dashboards as dashboards_mod
-from gamify_analytics import jobs as jobs_mod
-from gamify_analytics import leaderboards as leaderboards_mod
-from gamify_analytics import points as points_mod
-from gamify_analytics import report as report_mod
-from gamify_analytics import schema
-from gamify_analytics import streaks as streaks_mod
 from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import Filters
-from gamify_analytics.engines import Engine, connect, resolve_dsn
+from gamify_analytics.engines import Engine, connect, resolve_dsn, retry_busy, schema
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
-
-DEFAULT_CONFIG = Path("gamify.toml")
-
-
-def load_config(path: str | Path | None = None) -> Config:
-    """`path`, else `GAMIFY_CONFIG`, else `./gamify.toml` if present, else the demo config."""
-    chosen = path or os.environ.get("GAMIFY_CONFIG")
-    if chosen:
-        return config_mod.load(chosen)
-    return config_mod.load(DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+from gamify_analytics.jobs import JobResult
+from gamify_analytics.jobs.locks import WAIT_TIMEOUT
+from gamify_analytics.leaderboards import Standings
+from gamify_analytics.verify import Check
 
 
 class Gamify:
@@ -47,13 +37,15 @@ class Gamify:
         store_timeout: float = 0.0,
         on_wait: Callable[[str], None] | None = None,
     ):
-        """`store_timeout`: seconds to wait for a store that another process holds (an
-        embedded store only one process may open), telling `on_wait` once; 0: fail at once."""
-        self.config = config if isinstance(config, Config) else load_config(config)
+        """`config`: a Config, or a file (default `$GAMIFY_CONFIG`, else `./gamify.toml`).
+        `store_timeout`: seconds to wait for a store that another process holds (an embedded
+        store only one process may open), telling `on_wait` once; 0: fail at once."""
+        self.config = config if isinstance(config, Config) else config_mod.load(config)
         self.dsn = resolve_dsn(dsn, self.config.dsn)
         self.store_timeout = store_timeout
         self.on_wait = on_wait
         self._engine: Engine | None = None
+        self._schema_checked = False
 
     @property
     def engine(self) -> Engine:
@@ -77,7 +69,7 @@ class Gamify:
                 )
             told.append(True)
 
-        return jobs_mod.retry_busy(attempt, timeout=self.store_timeout, between=waiting)
+        return retry_busy(attempt, timeout=self.store_timeout, between=waiting)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -90,9 +82,12 @@ class Gamify:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # --- writes ------------------------------------------------------------------------------
     def init(self) -> list[str]:
         """Create or migrate the schema; returns the migrations applied now."""
-        return schema.migrate(self.engine)
+        applied = schema.migrate(self.engine)
+        self._schema_checked = True
+        return applied
 
     def ingest(
         self,
@@ -109,25 +104,34 @@ class Gamify:
 
     def run(
         self,
-        jobs: list[str] | None = None,
+        names: list[str] | None = None,
         *,
         as_of: datetime | None = None,
         full: bool = False,
         wait: bool = False,
-        timeout: float = jobs_mod.WAIT_TIMEOUT,
-    ) -> list[dict]:
+        timeout: float = WAIT_TIMEOUT,
+    ) -> list[JobResult]:
         """Run jobs (all by default) in dependency order, one run of a job at a time: if
         another live run holds one of them, raises `jobs.JobBusy` naming it, or with `wait`
         tries again until they are free (up to `timeout` s). While waiting the store is closed,
         so that a store only one process may open is free for the run being waited for."""
 
-        def attempt() -> list[dict]:
+        def attempt() -> list[JobResult]:
             self.init()
-            return jobs_mod.run(self.engine, self.config, jobs, as_of=as_of, full=full)
+            return jobs.run(self.engine, self.config, names, as_of=as_of, full=full)
 
         if not wait:
             return attempt()
-        return jobs_mod.retry_busy(attempt, timeout=timeout, between=self.close)
+        return retry_busy(attempt, timeout=timeout, between=self.close)
+
+    # --- reads -------------------------------------------------------------------------------
+    @property
+    def reader(self) -> Engine:
+        """The store, checked once to hold the current schema (reads never migrate)."""
+        if not self._schema_checked:
+            schema.require_current(self.engine)
+            self._schema_checked = True
+        return self.engine
 
     def streaks(
         self,
@@ -137,20 +141,18 @@ class Gamify:
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
         """Streak state per user, computed from the events as of `as_of` (default now)."""
-        return self._per_streak(streaks_mod.compute, streaks_mod.STATE_SCHEMA, streak, user, as_of)
+        return self._per_streak(streaks.compute, streaks.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
     ) -> pl.DataFrame:
         """Streak period history (qualifying and frozen periods)."""
-        return self._per_streak(
-            streaks_mod.history, streaks_mod.HISTORY_SCHEMA, streak, user, as_of
-        )
+        return self._per_streak(streaks.history, streaks.HISTORY_SCHEMA, streak, user, as_of)
 
     def _per_streak(
         self,
         read: Callable[..., pl.DataFrame],
-        schema: dict,
+        frame_schema: dict,
         streak: str | None,
         user: str | None,
         as_of: datetime | None,
@@ -158,24 +160,25 @@ class Gamify:
         """`read` for one streak, or every streak of the config, stacked."""
         keys = [streak] if streak else [s.key for s in self.config.streaks]
         users = [user] if user else None
-        frames = [read(self.engine, self.config, k, as_of, users) for k in keys]
-        return pl.concat(frames) if frames else pl.DataFrame(schema=schema)
+        frames = [read(self.reader, self.config, k, as_of, users) for k in keys]
+        return pl.concat(frames) if frames else pl.DataFrame(schema=frame_schema)
 
     def achievements(self, *, user: str | None = None) -> pl.DataFrame:
         """Achievement completions stored by the achievements job."""
-        return achievements_mod.completions(self.engine, user)
+        return achievements.completions(self.reader, user)
 
     def rarity(self) -> pl.DataFrame:
         """Per achievement: completions ÷ users with any event, in percent."""
-        return achievements_mod.rarity(self.engine, self.config)
+        return achievements.rarity(self.reader, self.config)
 
-    def points(self, *, user: str | None = None) -> pl.DataFrame:
-        """Points totals and levels per user and points system."""
-        return points_mod.totals(self.engine, self.config, user)
+    def points(self, *, user: str | None = None, system: str | None = None) -> pl.DataFrame:
+        """Points totals and levels per user and points system (or of one system)."""
+        frame = points.totals(self.reader, self.config, user)
+        return frame if system is None else frame.filter(pl.col("system") == system)
 
     def ledger(self, system: str | None = None, *, user: str | None = None) -> pl.DataFrame:
         """The points ledger: every award with its trigger, source, event and clamped points."""
-        return points_mod.ledger(self.engine, system, user)
+        return points.ledger(self.reader, system, user)
 
     def leaderboard(
         self,
@@ -183,9 +186,9 @@ class Gamify:
         run: date | None = None,
         group: str = "",
         as_of: datetime | None = None,
-    ) -> dict:
+    ) -> Standings:
         """Standings of one run and group: final if finalized, else live (provisional)."""
-        return leaderboards_mod.standings(self.engine, self.config, key, run, group, as_of)
+        return leaderboards.standings(self.reader, self.config, key, run, group, as_of)
 
     def dashboard(
         self,
@@ -195,24 +198,20 @@ class Gamify:
         panels: Iterable[str] | None = None,
     ) -> dict[str, pl.DataFrame]:
         """Dashboard `name`: its panels (all, or `panels`) as named frames."""
-        return dashboards_mod.query(
-            self.engine, self.config, name, filters or Filters(), panels=panels
-        )
+        return dashboards.query(self.reader, self.config, name, filters or Filters(), panels=panels)
 
     def report(self, out: str | Path, filters: Filters | None = None) -> Path:
         """Write the HTML report (every dashboard panel as a chart) to `out`."""
-        self.init()
-        return report_mod.write(self.engine, self.config, Path(out), filters or Filters())
+        return dashboards.write_report(self.reader, self.config, Path(out), filters or Filters())
 
-    def verify(self, sample: int = 1000, seed: int = 0) -> list[dict]:
-        """Recompute a random sample of the stored aggregates from the raw events: one row per
-        check (check, sampled, drifted, example); `seed` picks the sample."""
-        self.init()
-        return verify_mod.verify(self.engine, self.config, sample, seed)
+    def verify(self, sample: int = 1000, seed: int = 0) -> list[Check]:
+        """Recompute a random sample of the stored aggregates from the raw events: one check
+        each (check, sampled, drifted, example); `seed` picks the sample."""
+        return verify_mod.verify(self.reader, self.config, sample, seed)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
-        return self.engine.query("read/rejects", {"limit": limit})
+        return self.reader.query("read/rejects", {"limit": limit})
 
     def counts(self) -> pl.DataFrame:
         """Rows per stored table (events, users, rejects, daily aggregates)."""
-        return self.engine.query("read/counts")
+        return self.reader.query("read/counts")

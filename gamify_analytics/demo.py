@@ -1,8 +1,20 @@
-"""`gamify demo`: the whole pipeline on the embedded default store, from nothing."""
+"""`gamify demo`: the whole pipeline on the embedded default store, from nothing: its config and
+its synthetic data."""
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
+
+import polars as pl
+
+from gamify_analytics.config import Config, parse
+from gamify_analytics.ingest.load import IngestSummary
+from gamify_analytics.jobs import JobResult
+from gamify_analytics.leaderboards import Standings
 
 DEMO_CONFIG = """
 [[metrics]]
@@ -83,18 +95,14 @@ max_participants = 1000
 DEMO_DIR = Path(".gamify") / "demo"
 
 
-def load_demo_config():
+def load_demo_config() -> Config:
     """The demo always runs on its own config: its data has the demo's metrics."""
-    import tomllib
-
-    from gamify_analytics.config import parse
-
     return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
 
 
 def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
     """Generate (once) the demo's synthetic events and users."""
-    from gamify_analytics.fixtures import generate, write
+    from gamify_analytics.synthetic import generate, write
 
     events_path = DEMO_DIR / "events.parquet"
     users_path = DEMO_DIR / "events.users.parquet"
@@ -103,3 +111,41 @@ def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
         events, user_frame = generate(users, days, seed=7)
         events_path, users_path = write(events, user_frame, events_path)
     return events_path, users_path
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What `gamify demo` shows: the store, the ingest, the jobs, and a taste of each result."""
+
+    store: str
+    ingest: IngestSummary
+    jobs: list[JobResult]
+    stored_rows: dict[str, int]
+    top_streaks: pl.DataFrame
+    achievements: pl.DataFrame
+    top_points: pl.DataFrame
+    leaderboard: Standings
+
+
+def run_demo(dsn: str | None = None, log: Callable[[str], None] = lambda _: None) -> DemoResult:
+    """The whole pipeline on the demo's data and config: ingest, every job, then reads."""
+    from gamify_analytics.api import Gamify
+
+    log("generating demo data (2,000 users, 60 days)…")
+    events_path, users_path = demo_files()
+    with Gamify(load_demo_config(), dsn) as g:
+        log(f"ingesting into {g.dsn}…")
+        summary = g.ingest([events_path], users_path)
+        log("running the jobs…")
+        jobs = g.run()
+        board = g.leaderboard("daily_xp", run=date.today() - timedelta(days=2))
+        return DemoResult(
+            store=g.dsn,
+            ingest=summary,
+            jobs=jobs,
+            stored_rows=dict(g.counts().iter_rows()),
+            top_streaks=g.streaks().sort("length", "longest", descending=True).head(5),
+            achievements=g.rarity(),
+            top_points=g.points().sort("total", "user_id", descending=[True, False]).head(5),
+            leaderboard=replace(board, entries=board.entries[:5]),
+        )

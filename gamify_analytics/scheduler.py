@@ -33,7 +33,9 @@ from apscheduler.triggers.cron import CronTrigger
 from gamify_analytics import jobs as jobs_mod
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import Config, ConfigError
-from gamify_analytics.engines import Engine, StoreError
+from gamify_analytics.engines import Engine, StoreBusy, StoreError
+from gamify_analytics.engines import dsn as dsns
+from gamify_analytics.jobs import JobResult
 
 #: The default schedule: `jobs/schedule.toml` at the top of the repository, shipped in the
 #: package as `gamify_analytics.schedules` (pyproject.toml).
@@ -160,7 +162,7 @@ def run_entry(
     *,
     log: Log = log_line,
     now: datetime | None = None,
-) -> list[dict] | None:
+) -> list[JobResult] | None:
     """Open the store, run the entry's jobs as of `now` (default: the current time), close the
     store. Never raises: a failure, or a busy job or store, is logged in one line (the next
     fire tries again). Returns the job summaries, or None when nothing ran."""
@@ -170,13 +172,13 @@ def run_entry(
         with Gamify(config, dsn) as g:
             results = g.run(names, as_of=now or datetime.now(UTC))
     except StoreError as e:
-        state = "busy, next fire tries again" if jobs_mod.busy_store(e) else "failed"
+        state = "busy, next fire tries again" if isinstance(e, StoreBusy) else "failed"
         log(f"{entry.name}: {state}: {_reason(e)}")
         return None
     except Exception as e:
         log(f"{entry.name}: failed: {_reason(e)}")
         return None
-    done = ", ".join(f"{r['job']} {r['rows']} rows" for r in results)
+    done = ", ".join(f"{r.job} {r.rows} rows" for r in results)
     log(f"{entry.name}: ok in {time.perf_counter() - t0:.1f} s ({done})")
     return results
 
@@ -244,7 +246,7 @@ def serve(
             g.init()
             store = g.dsn
     except StoreError as e:
-        if not jobs_mod.busy_store(e):
+        if not isinstance(e, StoreBusy):
             raise
         store = dsn or "the configured store"
         log(f"{_reason(e)}; each fire tries again")
@@ -332,15 +334,6 @@ def gamify_executable() -> str:
     return shutil.which("gamify") or "gamify"
 
 
-def absolute_dsn(dsn: str) -> str:
-    """A file DSN with an absolute path (cron does not run in this directory)."""
-    scheme, sep, rest = dsn.partition("://")
-    if sep and scheme in ("chdb", "duckdb") and rest not in ("", ":memory:", "/:memory:"):
-        path, q, query = rest.partition("?")
-        return f"{scheme}://{Path(path).resolve()}{q}{query}"
-    return dsn
-
-
 def crontab_lines(
     entries: Iterable[Entry], *, dsn: str, config: Path | None, gamify: str | None = None
 ) -> list[dict]:
@@ -348,7 +341,7 @@ def crontab_lines(
     base = [gamify or gamify_executable()]
     if config is not None:
         base += ["--config", str(config.resolve())]
-    base += ["--dsn", absolute_dsn(dsn)]
+    base += ["--dsn", dsns.absolute(dsn)]
     rows = []
     for e in entries:
         command = shlex.join([*base, "run", *e.jobs]) + " >/dev/null"

@@ -9,15 +9,16 @@ of keys and reports the rows that differ. docs/report.md describes the checks.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import polars as pl
 
-from gamify_analytics import dashboard_rollups, dashboards, points, streaks
+from gamify_analytics import dashboards, streaks, text, watermarks
 from gamify_analytics.config import Config
+from gamify_analytics.dashboards import rollups as builds
 from gamify_analytics.engines import Engine, naive_utc
-from gamify_analytics.output import _plain
+from gamify_analytics.records import Record
 
 DAILY_KEYS = ["user_id", "metric", "local_date"]
 DAILY_SCHEMA = {
@@ -32,7 +33,7 @@ TOTALS_SCHEMA = {"user_id": pl.String, "system": pl.String, "total": pl.Decimal(
 
 
 @dataclass(frozen=True)
-class Check:
+class Check(Record):
     """One line of the report: how many keys were compared, how many differ, and the first."""
 
     check: str
@@ -41,18 +42,18 @@ class Check:
     example: str = ""
 
 
-def verify(engine: Engine, config: Config, sample: int, seed: int) -> list[dict]:
+def verify(engine: Engine, config: Config, sample: int, seed: int) -> list[Check]:
     """Every check on the same sample of users (`sample` of them, chosen by `seed`)."""
     users = engine.query("verify/sample_users", {"seed": seed, "sample": sample})
     ids = users["user_id"].to_list() if users.height else []
     checks = [daily_metrics(engine, ids, sample, seed)]
     for streak in config.streaks:
-        state = streaks.job_state(engine, streak)
+        state = watermarks.streak_state(engine, streak)
         if state:  # chains stored under the current rules (others await a job run)
             checks.append(streak_chains(engine, config, streak.key, state, ids))
     checks.append(points_totals(engine, ids))
     checks.append(rollups(engine, config, seed))
-    return [asdict(c) for c in checks]
+    return checks
 
 
 #: Days of the sub-range each current dashboard build is checked over.
@@ -63,10 +64,10 @@ def rollups(engine: Engine, config: Config, seed: int) -> Check:
     """Each dashboard whose rollups are current, read over a random week both from them and
     exactly (from the per-day tables and job outputs): one key per panel."""
     rnd = random.Random(seed)
-    current = dashboard_rollups.fingerprints(engine, config)
+    current = builds.fingerprints(engine, config)
     sampled, drifted, example = 0, 0, ""
     for name in dashboards.NAMES:
-        build = dashboard_rollups.load(engine, name)
+        build = builds.load(engine, name)
         if build is None or build.fingerprint != current[name]:
             continue
         start = rnd.randint(0, (build.last_day - build.first_day).days)
@@ -117,7 +118,11 @@ def streak_chains(
 
 def points_totals(engine: Engine, users: list[str]) -> Check:
     """Each sampled user's carried points total vs the sum of their awards in the ledger."""
-    params = {"users": users, "committed": points.committed_seq(engine), "user": None}
+    params = {
+        "users": users,
+        "committed": watermarks.committed_seq(engine, watermarks.POINTS),
+        "user": None,
+    }
     totals = engine.query("points/totals", params, one_user=False, some_users=True)
     ledger = engine.query("verify/ledger_sums", params)
     return compare(
@@ -153,13 +158,13 @@ def compare(check: str, keys: list[str], stored: pl.DataFrame, recomputed: pl.Da
 
 def _describe(row: dict, keys: list[str], values: list[str]) -> str:
     """`alice/lessons/2024-03-10: value_sum stored 8 ≠ recomputed 3` (first differing column)."""
-    key = "/".join(str(_plain(row[k])) for k in keys)
+    key = "/".join(str(text.plain(row[k])) for k in keys)
     if row["_in_stored"] is None:
         return f"{key}: missing from the stored rows"
     if row["_in_raw"] is None:
         return f"{key}: stored, but not in the recompute"
     diffs = [
-        f"{v} stored {_plain(row[v])} ≠ recomputed {_plain(row[f'{v}_raw'])}"
+        f"{v} stored {text.plain(row[v])} ≠ recomputed {text.plain(row[f'{v}_raw'])}"
         for v in values
         if row[v] != row[f"{v}_raw"]
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,8 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
+from gamify_analytics import watermarks
 from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine
+from gamify_analytics.engines.schema import ensure_zone_days
 from gamify_analytics.ingest import validate
 from gamify_analytics.ingest.readers import (
     BATCH_ROWS,
@@ -20,11 +21,8 @@ from gamify_analytics.ingest.readers import (
     USER_FIELDS,
     read_batches,
 )
-from gamify_analytics.schema import ensure_zone_days
 
 KEY = ("user_id", "metric", "event_id")
-#: The meta key `mark_changed` writes.
-STORE_VERSION = "store_version"
 Progress = Callable[[str, int], None]
 
 
@@ -68,7 +66,7 @@ def ingest(
     started = time.perf_counter()
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     summary = IngestSummary()
-    mark_changed(engine)
+    watermarks.mark_changed(engine)
     if users is not None:
         path = Path(users)
         summary.files.append(str(path))
@@ -99,7 +97,7 @@ def ingest(
                 # too high (harmless), never too low, which its re-run (seeing those events
                 # as duplicates) would not repair (tests/test_faults.py)
                 batch_latest = new.get_column("ts").max().timestamp() * 1000  # type: ignore[union-attr]
-                _record_latest(engine, int(batch_latest))
+                watermarks.record_latest_event(engine, int(batch_latest))
             ensure_zone_days(engine, new.get_column("tz").unique().to_list())
             engine.insert_events(new)
             engine.insert_rejects(bad)
@@ -108,24 +106,9 @@ def ingest(
             summary.rejected.update(bad.get_column("reason").to_list())
             if progress:
                 progress(str(path), batch.height)
-    mark_changed(engine)
+    watermarks.mark_changed(engine)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def mark_changed(engine: Engine) -> None:
-    """A new store version, before and after an ingest writes: a dashboard rollup built from
-    the store as it was (docs/dashboards.md) no longer matches it, even if the ingest is cut
-    short, or its rollup was built while it wrote."""
-    engine.execute("admin/set_meta", {"key": STORE_VERSION, "value": uuid.uuid4().hex})
-
-
-def _record_latest(engine: Engine, latest_ms: int) -> None:
-    """Keep the latest stored event instant: readers as of T skip raw events when none is
-    later than T."""
-    known = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
-    if known is None or int(known) < latest_ms:
-        engine.execute("admin/set_meta", {"key": "max_event_ts_ms", "value": str(latest_ms)})
 
 
 def _user_timezones(engine: Engine, batch: pl.DataFrame) -> pl.DataFrame:

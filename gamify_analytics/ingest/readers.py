@@ -19,6 +19,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from gamify_analytics.errors import InputError
+
 BATCH_ROWS = 500_000
 EVENT_FIELDS = ("event_id", "user_id", "metric", "value", "ts", "tz")
 USER_FIELDS = ("user_id", "tz", "created_at")
@@ -27,10 +29,6 @@ ATTRS = pl.List(pl.Struct({"key": pl.String, "value": pl.String}))
 #: The csv module's default (128 KiB) would stop a whole file at one long field; a long field
 #: is the row's problem (reject it, load the rest).
 CSV_FIELD_LIMIT = 2**31 - 1
-
-
-class InputError(ValueError):
-    """A whole file cannot be read (missing, unknown format, not decodable as its format)."""
 
 
 def file_format(path: Path) -> str:

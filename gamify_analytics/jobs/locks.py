@@ -1,5 +1,4 @@
-"""Jobs: run in dependency order, one ledger row per state change of a run, and one run
-of a job at a time (docs/jobs.md).
+"""One run of a job at a time (docs/jobs.md).
 
 A run claims each of its jobs in the store's `job_locks` table before running any of them: it
 writes a claim (job, run_id, host, pid, claimed_at), reads the live claims, and holds a job only
@@ -19,32 +18,17 @@ more than half of that: a claim earlier than ours was then visible before we rea
 from __future__ import annotations
 
 import os
-import random
 import socket
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
 
-import polars as pl
-
-from gamify_analytics import achievements, dashboards, leaderboards, points, streaks
-from gamify_analytics.config import Config, ConfigError
-from gamify_analytics.engines import Engine, StoreError, naive_utc
-
-JobFn = Callable[..., int]
-#: Dependency order: later jobs read what earlier ones store.
-JOBS: dict[str, JobFn] = {
-    "streaks": streaks.run_job,
-    "achievements": achievements.run_job,
-    "points": points.run_job,
-    "leaderboards": leaderboards.run_job,
-    "dashboards": dashboards.run_job,
-}
+from gamify_analytics import text
+from gamify_analytics.engines import Engine, StoreBusy, naive_utc, retry_busy
+from gamify_analytics.errors import ConfigError
 
 #: A claim older than this is stale even if its process looks alive (a run must finish within
 #: it). `GAMIFY_LOCK_TTL` (seconds) overrides it.
@@ -59,10 +43,9 @@ KEEP_CLAIMS = timedelta(days=7)
 
 HOST = socket.gethostname()
 _CLAIMING = threading.Lock()
-T = TypeVar("T")
 
 
-class JobBusy(StoreError):
+class JobBusy(StoreBusy):
     """Another live run holds a job (or, waiting, still did at the timeout)."""
 
     def __init__(self, message: str, holder: Claim | None = None):
@@ -81,31 +64,8 @@ class Claim:
     def describe(self) -> str:
         return (
             f"job {self.job!r} is already running: run {self.run_id} "
-            f"on host {self.host} (pid {self.pid}) since {_iso(self.claimed_at)}"
+            f"on host {self.host} (pid {self.pid}) since {text.instant(self.claimed_at)}"
         )
-
-
-class AsOfRefused(StoreError):
-    """A run whose as-of is earlier than a job's last run, without `full`."""
-
-
-def refuse_going_back(engine: Engine, names: list[str], as_of: datetime) -> None:
-    """Jobs only move forward in time: their state is carried from one run to the next, so a
-    run as of an earlier instant than a job's last run would undo work that later runs do not
-    redo (docs/jobs.md "Time travel"). Refused unless it recomputes (`full`)."""
-    frame = engine.query("jobs/last_as_of", {"jobs": names})
-    last = dict(zip(frame["job"].to_list(), frame["as_of"].to_list(), strict=True))
-    for name in names:
-        if name in last and as_of < last[name]:
-            raise AsOfRefused(
-                f"as-of {_iso(as_of)} is before the last run of job {name!r} (as of "
-                f"{_iso(last[name])}): jobs only move forward in time; --full recomputes "
-                "from scratch as of an earlier instant"
-            )
-
-
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def lock_ttl() -> timedelta:
@@ -212,41 +172,8 @@ def release(engine: Engine, run_ids: dict[str, str], claimed_at: datetime | None
     claimed_at = claimed_at or datetime.now(UTC)
     for job, run_id in run_ids.items():
         write_claim(engine, job, run_id, claimed_at, released=True)
-    if engine.kind == "duckdb":
+    if not engine.expires_rows:
         engine.execute("jobs/lock_prune", {"before": naive_utc(datetime.now(UTC) - KEEP_CLAIMS)})
-
-
-def busy_store(error: StoreError) -> bool:
-    """Whether `error` says the store is held by another process (so waiting may help)."""
-    return isinstance(error, JobBusy) or "in use by another process" in str(error)
-
-
-def retry_busy(
-    attempt: Callable[[], T],
-    *,
-    timeout: float = WAIT_TIMEOUT,
-    poll: float = POLL_SECONDS,
-    between: Callable[[], None] | None = None,
-) -> T:
-    """`attempt()` until it is not refused as busy (JobBusy, or a store held by another
-    process); `between()` runs before each pause. After `timeout` seconds the last refusal is
-    raised, saying how long it waited."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return attempt()
-        except StoreError as e:
-            if not busy_store(e):
-                raise
-            if time.monotonic() >= deadline:
-                text = f"{e} (still after waiting {timeout:g} s)"
-                if isinstance(e, JobBusy):
-                    raise JobBusy(text, e.holder) from None
-                raise StoreError(text) from None
-            if between is not None:
-                between()
-            pause = min(poll * random.uniform(0.75, 1.25), deadline - time.monotonic())
-            time.sleep(max(pause, 0.0))
 
 
 @contextmanager
@@ -273,102 +200,3 @@ def locked(
             release(engine, run_ids, claimed_at)
         raise
     release(engine, run_ids, claimed_at)
-
-
-def _ledger(
-    engine: Engine,
-    run_id: str,
-    job: str,
-    as_of: datetime,
-    started: datetime,
-    status: str,
-    rows: int = 0,
-    error: str = "",
-    finished: datetime | None = None,
-) -> None:
-    engine.insert(
-        "job_runs",
-        pl.DataFrame(
-            {
-                "run_id": [run_id],
-                "job": [job],
-                "as_of": [as_of],
-                "started": [started],
-                "finished": [finished],
-                "status": [status],
-                "rows": [rows],
-                "error": [error],
-                "version": [time.time_ns()],
-            },
-            schema={
-                "run_id": pl.String,
-                "job": pl.String,
-                "as_of": pl.Datetime("ms", "UTC"),
-                "started": pl.Datetime("ms", "UTC"),
-                "finished": pl.Datetime("ms", "UTC"),
-                "status": pl.String,
-                "rows": pl.UInt64,
-                "error": pl.String,
-                "version": pl.UInt64,
-            },
-        ),
-    )
-
-
-def run(
-    engine: Engine,
-    config: Config,
-    names: list[str] | None = None,
-    *,
-    as_of: datetime | None = None,
-    full: bool = False,
-    wait: bool = False,
-    timeout: float = WAIT_TIMEOUT,
-    ttl: timedelta | None = None,
-) -> list[dict]:
-    """Run `names` (default all) in dependency order; returns one summary per job.
-
-    Every job of the run is claimed first (all or none): if another live run holds one, raises
-    JobBusy naming it, or with `wait` polls until they are all free (JobBusy after `timeout`
-    seconds). The claims are released when the run ends, whatever the outcome."""
-    unknown = [n for n in names or [] if n not in JOBS]
-    if unknown:
-        raise ConfigError(f"unknown job(s) {', '.join(unknown)} (jobs: {', '.join(JOBS)})")
-    selected = [n for n in JOBS if not names or n in names]
-    run_ids = {name: uuid.uuid4().hex for name in selected}
-    results = []
-    with locked(engine, run_ids, wait=wait, timeout=timeout, ttl=ttl):
-        as_of = (as_of or datetime.now(UTC)).astimezone(UTC)
-        if not full:
-            refuse_going_back(engine, selected, as_of)
-        for name in selected:
-            fn = JOBS[name]
-            run_id = run_ids[name]
-            started = datetime.now(UTC)
-            _ledger(engine, run_id, name, as_of, started, "running")
-            t0 = time.perf_counter()
-            try:
-                rows = fn(engine, config, as_of, full=full)
-            except Exception as e:
-                _ledger(
-                    engine,
-                    run_id,
-                    name,
-                    as_of,
-                    started,
-                    "failed",
-                    error=str(e)[:2000],
-                    finished=datetime.now(UTC),
-                )
-                raise
-            _ledger(engine, run_id, name, as_of, started, "ok", rows, finished=datetime.now(UTC))
-            results.append(
-                {
-                    "job": name,
-                    "as_of": as_of,
-                    "status": "ok",
-                    "rows": rows,
-                    "seconds": round(time.perf_counter() - t0, 3),
-                }
-            )
-    return results

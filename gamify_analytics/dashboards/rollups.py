@@ -27,10 +27,9 @@ from typing import Any
 
 import polars as pl
 
-from gamify_analytics import achievements, incremental, leaderboards, points, streaks
+from gamify_analytics import periods, watermarks
 from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine, naive_utc
-from gamify_analytics.ingest.load import STORE_VERSION
 
 #: The jobs whose output each dashboard reads (all read what ingest stores).
 DEPENDS: dict[str, tuple[str, ...]] = {
@@ -69,8 +68,8 @@ EVENT_DATED = ("overview", "retention", "engagement")
 #: Dashboards whose dated rows derive from a job's rows, numbered by run: those numbered after
 #: the run the previous build read (the job's meta key, its table).
 RUN_DATED = {
-    "achievements": (achievements.META_KEY, "achievements"),
-    "points": (points.META_KEY, "points_ledger"),
+    "achievements": (watermarks.ACHIEVEMENTS, "achievements"),
+    "points": (watermarks.POINTS, "points_ledger"),
 }
 
 
@@ -89,20 +88,20 @@ class Build:
 
 def fingerprints(engine: Engine, config: Config) -> dict[str, str]:
     """Per dashboard, what its rollups must have been built from to be current."""
-    version = engine.scalar("admin/get_meta", {"key": STORE_VERSION}) or ""
+    version = engine.scalar("admin/get_meta", {"key": watermarks.STORE_VERSION}) or ""
     finished = {
         str(r["job"]): str(r["finished"])
         for r in engine.query("dashboards/freshness_jobs").iter_rows(named=True)
     }
     rules = _rules(config)
     return {
-        name: incremental.fingerprint(version, rules, [(j, finished.get(j)) for j in jobs])
+        name: watermarks.fingerprint(version, rules, [(j, finished.get(j)) for j in jobs])
         for name, jobs in DEPENDS.items()
     }
 
 
 def _rules(config: Config) -> str:
-    return incremental.fingerprint(
+    return watermarks.fingerprint(
         config.metrics, config.streaks, config.achievements, config.points, config.leaderboards
     )
 
@@ -112,10 +111,10 @@ def basis(engine: Engine, config: Config) -> dict[str, Any]:
     committed run of each job whose rows it dates (taken before it reads them)."""
     now: dict[str, Any] = {
         "rules": _rules(config),
-        "watermark_us": incremental.watermark_us(engine),
+        "watermark_us": watermarks.watermark_us(engine),
     }
     for meta_key, table in RUN_DATED.values():
-        now[table] = int(incremental.job_state(engine, meta_key).get("seq", 0))
+        now[table] = int(watermarks.job_state(engine, meta_key).get("seq", 0))
     return now
 
 
@@ -128,15 +127,15 @@ def first_changed(
     if previous is None or previous.basis.get("rules") != now["rules"]:
         return date.min
     if name in EVENT_DATED:  # on a server, inserts may still be in flight at the watermark
-        margin = streaks.INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
-        since = incremental.EPOCH + timedelta(microseconds=previous.basis["watermark_us"])
+        margin = watermarks.INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
+        since = watermarks.EPOCH + timedelta(microseconds=previous.basis["watermark_us"])
         params = {"since": naive_utc(since - margin)}
         return engine.scalar("dashboards/rollup_changed_events", params)
     if name not in RUN_DATED:
         return None
     meta_key, table = RUN_DATED[name]
     seq = int(previous.basis.get(table, 0))
-    if int(incremental.job_state(engine, meta_key).get("rebuilt", 0)) > seq:
+    if int(watermarks.job_state(engine, meta_key).get("rebuilt", 0)) > seq:
         return date.min
     return engine.scalar("dashboards/rollup_changed_rows", {"seq": seq}, table_ident=table)
 
@@ -228,10 +227,10 @@ def read(
     if key in {("streaks", "summary"), ("streaks", "lengths")}:  # states, not ranges
         return frame
     if dashboard == "streaks":  # periods overlapping the range
-        firsts = {s.key: leaderboards.run_key(date_from, s.frequency) for s in config.streaks}
+        firsts = {s.key: periods.run_key(date_from, s.frequency) for s in config.streaks}
         return _periods(frame, "streak", "period", firsts, date_to)
     if dashboard == "leaderboards":  # runs overlapping the range
-        firsts = {b.key: leaderboards.run_key(date_from, b.period) for b in config.leaderboards}
+        firsts = {b.key: periods.run_key(date_from, b.period) for b in config.leaderboards}
         return _periods(frame, "board", "run", firsts, date_to)
     return frame.filter(pl.col("day").is_between(date_from, date_to))
 

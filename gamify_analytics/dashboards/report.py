@@ -1,7 +1,7 @@
 """`gamify report`: every dashboard panel drawn as a chart on one self-contained HTML page.
 
 Inline CSS and SVG only (charts.py), so the page opens offline and can be mailed or archived.
-How a panel (dashboards.PANELS) becomes charts, the rules in docs/report.md:
+How a panel (PANELS) becomes charts, the rules in docs/report.md:
 - line and bar panels get one chart per unit of their y columns (values of different units
   never share an axis); the series are the panel's series columns × the y columns of that unit;
 - bars over dates are stacked (parts of a day's whole), other bars stand side by side;
@@ -21,16 +21,16 @@ import jinja2
 import polars as pl
 from markupsafe import Markup
 
-from gamify_analytics import charts, dashboards
 from gamify_analytics.config import Config
-from gamify_analytics.dashboard_panels import Axis, Panel
-from gamify_analytics.dashboards import Filters
+from gamify_analytics.dashboards import charts, heatmap
+from gamify_analytics.dashboards.panels import Axis, Panel
+from gamify_analytics.dashboards.query import NAMES, PANELS, Filters, freshness, query, resolve
 from gamify_analytics.engines import Engine
 
 MAX_SERIES = len(charts.PALETTE)
 T = TypeVar("T")
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("gamify_analytics", "templates"),
+    loader=jinja2.PackageLoader("gamify_analytics.dashboards", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -52,21 +52,21 @@ class Figure:
 def write(engine: Engine, config: Config, out: Path, filters: Filters) -> Path:
     """The page, to `out`: what it covers and how fresh the data is first, then each
     dashboard with its filters applied."""
-    resolved = dashboards.resolve(engine, config, filters)
+    resolved = resolve(engine, config, filters)
     sections = [
         {
             "name": name,
             "title": name.capitalize(),
             "panels": [
-                figure(name, key, dashboards.PANELS[name][key], frame)
-                for key, frame in dashboards.query(engine, config, name, resolved).items()
+                figure(name, key, PANELS[name][key], frame)
+                for key, frame in query(engine, config, name, resolved).items()
             ],
         }
-        for name in dashboards.NAMES
+        for name in NAMES
     ]
     page = _ENV.get_template("report.html.j2").render(
         covered=f"{resolved.date_from} – {resolved.date_to} (users' local dates)",
-        freshness=freshness_lines(dashboards.freshness(engine)),
+        freshness=freshness_lines(freshness(engine)),
         filters=filters_text(filters),
         generated=_when(datetime.now(UTC)),
         dashboards=sections,
@@ -208,8 +208,8 @@ def _heatmap(pid: str, panel: Panel, frame: pl.DataFrame) -> Markup:
         for r in frame.iter_rows(named=True)
         if (v := charts.number(r[v_col])) is not None
     }
-    return charts.heatmap(
-        charts.Heatmap(
+    return heatmap.heatmap(
+        heatmap.Heatmap(
             panel=pid,
             x=_x_values(frame, x_col),
             y=_x_values(frame, y_col),

@@ -1,22 +1,38 @@
-"""Bookkeeping shared by the achievements and points jobs (docs/achievements.md).
+"""What each job has processed, and the store's own marks: the bookkeeping every job shares
+(docs/achievements.md, docs/jobs.md).
 
 A run processes the events it has not seen: ingested since the previous run's watermark, or
 fallen due since its as-of. It writes its rows under the next sequence number and commits that
 number (with its as-of and watermark) last, so a crashed run is redone with the same inputs
-and rewrites the same rows.
+and rewrites the same rows. A job reads another job's results from its tables, and which of
+them are committed from that job's state here: never from the other job's code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gamify_analytics.config import Streak
 from gamify_analytics.engines import Engine, naive_utc
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: Each job's committed state in the store's `meta` table.
+ACHIEVEMENTS = "achievements_job"
+POINTS = "points_job"
+LEADERBOARDS = "leaderboards_job"
+#: A new value before and after every ingest writes (dashboards' rollups compare it).
+STORE_VERSION = "store_version"
+#: The newest event instant stored, in epoch milliseconds.
+MAX_EVENT_TS = "max_event_ts_ms"
+#: On a server, rows ingested this long before the previous run's watermark are looked at
+#: again: an insert in flight when the watermark was read may commit with an earlier
+#: `ingested_at`. Stores held by one process have nothing in flight (margin 0).
+INFLIGHT_MARGIN = timedelta(minutes=10)
 #: A full recompute goes through users in hash buckets of about this many events, so its
 #: memory stays bounded whatever the history (peak memory <= 8 GB).
 EVENTS_PER_BUCKET = 10_000_000
@@ -68,6 +84,67 @@ class Run:
 def job_state(engine: Engine, meta_key: str) -> dict[str, Any]:
     """A job's committed state in `meta` ({} before its first run)."""
     return json.loads(engine.scalar("admin/get_meta", {"key": meta_key}) or "null") or {}
+
+
+def committed_seq(engine: Engine, meta_key: str) -> int:
+    """The sequence number of the job's last committed run (0 before the first): its rows
+    numbered up to it are final, later ones belong to a run that has not committed."""
+    return int(job_state(engine, meta_key).get("seq", 0))
+
+
+def points_rebuilt(engine: Engine, system: str) -> int:
+    """The committed points run that last wrote `system`'s ledger afresh (0 if none did):
+    every row of the ledger then has a number at least that high, so "rows of a run after N"
+    means "rows new since N" only for N at least that high."""
+    state = job_state(engine, POINTS)
+    return int(state.get("systems", {}).get(system, {}).get("rebuilt", 0))
+
+
+def rules_fingerprint(item: Any) -> str:
+    """Identifies a streak's rules: chains stored under other rules are recomputed."""
+    return hashlib.sha256(repr(item).encode()).hexdigest()[:16]
+
+
+def streak_key(streak: Streak) -> str:
+    return f"streaks_job:{streak.key}"
+
+
+def streak_state(engine: Engine, streak: Streak) -> dict[str, str] | None:
+    """What the last streaks job run recorded for `streak` (fingerprint, as-of, watermark);
+    None if it never ran or ran under other rules."""
+    state = json.loads(engine.scalar("admin/get_meta", {"key": streak_key(streak)}) or "null")
+    if not state or state["fingerprint"] != rules_fingerprint(streak):
+        return None
+    return state
+
+
+def streak_as_of(engine: Engine, streak: Streak) -> datetime | None:
+    """The as-of of the chains the streaks job stored for `streak` (None if none, or if they
+    were computed under other rules)."""
+    state = streak_state(engine, streak)
+    return datetime.fromisoformat(state["as_of"]) if state else None
+
+
+def events_after(engine: Engine, as_of: datetime) -> bool:
+    """Whether events later than `as_of` may be stored: only then do some per-day aggregates
+    straddle it, and their raw events must be read."""
+    latest = engine.scalar("admin/get_meta", {"key": MAX_EVENT_TS})
+    return latest is None or int(latest) > int(as_of.timestamp() * 1000)
+
+
+def record_latest_event(engine: Engine, latest_ms: int) -> None:
+    """Keep the latest stored event instant (readers as of T skip raw events when none is
+    later than T)."""
+    known = engine.scalar("admin/get_meta", {"key": MAX_EVENT_TS})
+    if known is None or int(known) < latest_ms:
+        engine.execute("admin/set_meta", {"key": MAX_EVENT_TS, "value": str(latest_ms)})
+
+
+def mark_changed(engine: Engine) -> None:
+    """A new store version, before and after an ingest writes: a dashboard rollup built from
+    the store as it was (docs/dashboards.md) no longer matches it, even if the ingest is cut
+    short, or its rollup was built while it wrote."""
+    engine.execute("admin/set_meta", {"key": STORE_VERSION, "value": uuid.uuid4().hex})
 
 
 def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:

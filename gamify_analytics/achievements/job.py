@@ -1,4 +1,4 @@
-"""Achievements: completions, written once and never revoked; rarity.
+"""The `achievements` job: completions, written once and never revoked.
 
 The rules and the job's incremental contract are in docs/achievements.md. Each kind is one SQL
 statement (`sql/common/achievements/`); streak milestones come from the streak statements of
@@ -11,22 +11,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import polars as pl
-
-from gamify_analytics import incremental, streaks
+from gamify_analytics import periods, watermarks
 from gamify_analytics.config import Achievement, Config
 from gamify_analytics.engines import Engine, naive_utc
 
-META_KEY = "achievements_job"
+META_KEY = watermarks.ACHIEVEMENTS
 #: The shortest period of each frequency, in days (bounds how many periods a span holds).
 MIN_PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 28}
-COMPLETION_SCHEMA = {
-    "user_id": pl.String,
-    "achievement": pl.String,
-    "achieved_at": pl.Datetime("ms", "UTC"),
-    "backdated": pl.Boolean,
-    "event_id": pl.String,
-}
 
 
 def milestone_lengths(config: Config) -> dict[str, set[int]]:
@@ -45,13 +36,13 @@ def milestone_lengths(config: Config) -> dict[str, set[int]]:
 def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
     """The `achievements` job: streak milestones, then metric, period and streak
     achievements, then composites in dependency order. Returns the completions it made."""
-    run = incremental.begin(engine, META_KEY, as_of, full)
+    run = watermarks.begin(engine, META_KEY, as_of, full)
     new_metrics = _new_metrics(engine, run)
     run.state["milestones"] = _milestones(engine, config, run, bool(new_metrics))
     previous = run.previous.get("achievements", {})
     evaluated = {}
     for a in _in_dependency_order(config.achievements):
-        fp = incremental.fingerprint(a, _streak_of(config, a))
+        fp = watermarks.fingerprint(a, _streak_of(config, a))
         seen = previous.get(a.key)
         renewed = seen is None or seen["fingerprint"] != fp
         fresh = run.fresh or renewed
@@ -66,36 +57,38 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     return int(made)
 
 
-def _new_metrics(engine: Engine, run: incremental.Run) -> set[str] | None:
+def _new_metrics(engine: Engine, run: watermarks.Run) -> set[str] | None:
     """Metrics of the new events; None when everything is evaluated afresh."""
     if run.fresh:
         return None
-    ctx, params = incremental.new_events_ctx(False)
+    ctx, params = watermarks.new_events_ctx(False)
     frame = engine.query("achievements/new_metrics", {**run.params(), **params}, **ctx)
     return set(frame.get_column("metric").to_list()) if frame.height else set()
 
 
-def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: bool) -> dict:
+def _milestones(engine: Engine, config: Config, run: watermarks.Run, any_new: bool) -> dict:
     """Store new milestones for every tracked (streak, length); a new length or a changed
     streak is evaluated over all history."""
     previous = run.previous.get("milestones", {})
     state = {}
     for key, lengths in sorted(milestone_lengths(config).items()):
-        streak = streaks.find(config, key)
-        fp = streaks.fingerprint(streak)
+        streak = config.streak(key)
+        fp = watermarks.rules_fingerprint(streak)
         seen = previous.get(key, {})
         if seen.get("fingerprint") != fp:
-            incremental.clear(engine, "streak_milestones", "streak", key)
+            watermarks.clear(engine, "streak_milestones", "streak", key)
             seen = {}
         known = set(seen.get("lengths", [])) if not run.fresh else set()
         # the stored chains can narrow the users only if they are as of this very instant
-        prefilter = streaks.stored_as_of(engine, streak) == run.as_of
+        prefilter = watermarks.streak_as_of(engine, streak) == run.as_of
         for lengths_now, fresh in ((lengths & known, False), (lengths - known, True)):
             if not lengths_now or not (fresh or any_new):
                 continue
-            for part in incremental.buckets(engine, fresh):
-                params, ctx = streaks.bind(engine, streak, run.as_of, None, touched=not fresh)
-                news_ctx, news_params = incremental.new_events_ctx(fresh)
+            for part in watermarks.buckets(engine, fresh):
+                params, ctx = periods.streak_params(
+                    engine, streak, run.as_of, None, touched=not fresh
+                )
+                news_ctx, news_params = watermarks.new_events_ctx(fresh)
                 params.update(
                     run.params(),
                     **news_params,
@@ -113,7 +106,7 @@ def _milestones(engine: Engine, config: Config, run: incremental.Run, any_new: b
 
 
 def _evaluate(
-    engine: Engine, a: Achievement, run: incremental.Run, fresh: bool, first: datetime
+    engine: Engine, a: Achievement, run: watermarks.Run, fresh: bool, first: datetime
 ) -> None:
     params: dict[str, Any] = {
         **run.params(),
@@ -121,16 +114,16 @@ def _evaluate(
         "first_evaluated": naive_utc(first),
     }
     if a.kind in ("metric", "period"):
-        ctx, news = incremental.new_events_ctx(fresh, [a.metric], a.filters)
+        ctx, news = watermarks.new_events_ctx(fresh, [a.metric], a.filters)
         params.update(news, metric=a.metric, threshold=Decimal(str(a.threshold)))
         if a.kind == "period":
             engine.execute("achievements/period", params, **ctx, period=a.period)
             return
         scope = {"scope": f"achievement:{a.key}", "counters": ["total"]}
         if fresh:
-            incremental.clear(engine, "progress", "scope", scope["scope"])
+            watermarks.clear(engine, "progress", "scope", scope["scope"])
         params.update(scope)
-        for part in incremental.buckets(engine, fresh):
+        for part in watermarks.buckets(engine, fresh):
             bound = {**params, **part["params"]}
             engine.execute("achievements/metric", bound, **ctx, bucketed=part["bucketed"])
             engine.execute(
@@ -151,7 +144,9 @@ def _evaluate(
 
 def _streak_of(config: Config, a: Achievement) -> str | None:
     """A streak achievement's definition includes its streak's rules."""
-    return streaks.fingerprint(streaks.find(config, a.streak)) if a.kind == "streak" else None
+    if a.kind != "streak":
+        return None
+    return watermarks.rules_fingerprint(config.streak(a.streak or ""))
 
 
 def _in_dependency_order(items: tuple[Achievement, ...]) -> list[Achievement]:
@@ -171,28 +166,3 @@ def _in_dependency_order(items: tuple[Achievement, ...]) -> list[Achievement]:
     for a in items:
         visit(a)
     return out
-
-
-def completions(engine: Engine, user: str | None = None) -> pl.DataFrame:
-    """Stored completions: user_id, achievement, achieved_at, backdated, event_id."""
-    frame = engine.query("achievements/read", {"user": user}, one_user=user is not None)
-    if frame.height == 0:
-        return pl.DataFrame(schema=COMPLETION_SCHEMA)
-    return frame.select([pl.col(c).cast(t) for c, t in COMPLETION_SCHEMA.items()])
-
-
-def rarity(engine: Engine, config: Config) -> pl.DataFrame:
-    """Per achievement: completions, users with any event, and rarity in percent."""
-    counts = engine.query("achievements/rarity")
-    users = int(engine.scalar("achievements/active_users") or 0)
-    done = dict(zip(counts["achievement"].to_list(), counts["n"].to_list(), strict=True))
-    rows = [
-        {
-            "achievement": a.key,
-            "completions": int(done.get(a.key, 0)),
-            "users": users,
-            "rarity_pct": round(100 * int(done.get(a.key, 0)) / users, 4) if users else 0.0,
-        }
-        for a in config.achievements
-    ]
-    return pl.DataFrame(rows)

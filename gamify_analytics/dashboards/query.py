@@ -15,14 +15,7 @@ The contract (the HTML report and `gamify dashboard` use it):
 - `freshness(engine)` → `{"first_day", "last_day"}` (stored local dates),
   `"newest_event_ts"`, `"newest_ingested_at"` (UTC datetimes or None) and
   `"jobs": {job: {"finished", "as_of", "rows"}}`, each job's last successful run.
-- `PANELS[dashboard][panel]`: how to draw a panel —
-  `{"title": str, "chart": "line" | "bar" | "heatmap" | "table",
-  "key": [columns identifying a row],
-  "x": {"column", "title", "unit"}, "y": [{"column", "title", "unit"}, …],
-  "series": [columns whose values together name one series; empty: the y columns are the
-  series], "value": {"column", "title", "unit"} (heatmaps: the cell; y[0] is the row axis)}`.
-  Units: "date", "days", "periods", "users", "events", "value" (a metric's values), "points",
-  "score", "%", and the names of things ("metric", "streak", "achievement", …).
+- `PANELS[dashboard][panel]`: how to draw a panel (`panels.py`).
 """
 
 from __future__ import annotations
@@ -35,12 +28,13 @@ from typing import Any
 
 import polars as pl
 
-from gamify_analytics import dashboard_rollups, incremental, leaderboards, points, streaks
+from gamify_analytics import periods, watermarks
 from gamify_analytics.config import Config, ConfigError, Leaderboard, Trigger
-from gamify_analytics.dashboard_panels import PANELS
+from gamify_analytics.dashboards import rollups as builds
+from gamify_analytics.dashboards.panels import PANELS
 from gamify_analytics.engines import Engine
 
-__all__ = ["NAMES", "PANELS", "Filters", "freshness", "query", "resolve", "run_job"]
+__all__ = ["NAMES", "PANELS", "Filters", "freshness", "query", "resolve"]
 
 NAMES: tuple[str, ...] = (
     "overview",
@@ -138,89 +132,25 @@ def query(
     frames: dict[str, pl.DataFrame] = {}
     build = None
     if rollups and filters.metric is None and not filters.attributes:
-        build = dashboard_rollups.load(engine, name)
-        if build and build.fingerprint != dashboard_rollups.fingerprints(engine, config)[name]:
+        build = builds.load(engine, name)
+        if build and build.fingerprint != builds.fingerprints(engine, config)[name]:
             build = None
     if build is not None:
         filters = _resolved(config, filters, build.first_day, build.last_day)
         assert filters.date_from is not None and filters.date_to is not None
         for p in chosen:
-            frame = dashboard_rollups.read(
-                config, build, name, p, filters.date_from, filters.date_to
-            )
+            frame = builds.read(config, build, name, p, filters.date_from, filters.date_to)
             if frame is not None:
                 frames[p] = frame
     else:
         filters = resolve(engine, config, filters)
     missing = [p for p in chosen if p not in frames]
     if missing:
-        frames.update(_compute(_scope(engine, config, filters), name, missing))
-    return {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in chosen}
+        frames.update(compute(scope_of(engine, config, filters), name, missing))
+    return {p: tidy(frames[p], PANELS[name][p]["key"]) for p in chosen}
 
 
-def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = False) -> int:
-    """The `dashboards` job: every dashboard whose rollups are not current is computed
-    exactly, unfiltered, over the whole stored range, and stored as one build; its dated rows
-    (per day, per cohort) only from the first day that changed since the previous build
-    (`full`: all of them). `as_of` is not used: dashboards show the stored data and the other
-    jobs' latest results. Returns the rows stored."""
-    span = engine.query("dashboards/stored_range").row(0, named=True)
-    if not span["n"]:
-        return 0
-    prints = dashboard_rollups.fingerprints(engine, config)
-    current = {} if full else dashboard_rollups.stored_fingerprints(engine)
-    basis = dashboard_rollups.basis(engine, config)
-    first_day, last_day = span["first_day"], span["last_day"]
-    rows = 0
-    for name in NAMES:
-        if current.get(name) == prints[name]:
-            continue
-        previous = None if full else dashboard_rollups.load(engine, name)
-        changed = dashboard_rollups.first_changed(engine, name, previous, basis)
-        stored = [p for p in PANELS[name] if (name, p) not in dashboard_rollups.NOT_STORED]
-        dated = []
-        if previous is not None and changed != date.min:  # else every row is computed anew
-            dated = [p for p in stored if (name, p) in dashboard_rollups.DATED]
-        whole = [p for p in stored if p not in dated]
-        frames = _compute(_scope(engine, config, Filters(first_day, last_day)), name, whole)
-        if dated:
-            assert previous is not None
-            frames.update(_dated(engine, config, name, dated, previous, changed, span))
-        frames = {p: _tidy(frames[p], PANELS[name][p]["key"]) for p in stored}
-        dashboard_rollups.store(engine, name, prints[name], first_day, last_day, frames, basis)
-        rows += sum(f.height for f in frames.values())
-    return rows
-
-
-def _dated(
-    engine: Engine,
-    config: Config,
-    name: str,
-    panels: list[str],
-    previous: dashboard_rollups.Build,
-    changed: date | None,
-    span: dict[str, Any],
-) -> dict[str, pl.DataFrame]:
-    """Dated panels of a build: the previous build's rows before the first day that may have
-    changed (a cohort's: `MAX_OFFSET` days before it), computed from there on."""
-    out = {}
-    for p in panels:
-        if changed is None:
-            out[p] = previous.frames[p]
-            continue
-        back = MAX_OFFSET if dashboard_rollups.DATED[(name, p)] == "cohort" else 0
-        first = max(changed - timedelta(days=back), span["first_day"])
-        parts = [dashboard_rollups.kept(previous, name, p, first)]
-        if first <= span["last_day"]:
-            scope = _scope(engine, config, Filters(first, span["last_day"]))
-            parts.append(_compute(scope, name, [p])[p])
-        out[p] = pl.concat(
-            [_tidy(f, PANELS[name][p]["key"]) for f in parts], how="vertical_relaxed"
-        )
-    return out
-
-
-def _compute(scope: _Scope, name: str, chosen: list[str]) -> dict[str, pl.DataFrame]:
+def compute(scope: _Scope, name: str, chosen: list[str]) -> dict[str, pl.DataFrame]:
     build = _CUSTOM.get(name)
     if build is not None:
         return build(scope, chosen)
@@ -233,7 +163,7 @@ def freshness(engine: Engine) -> dict[str, Any]:
     last successful run."""
     span = engine.query("dashboards/stored_range").row(0, named=True)
     newest_ms = engine.scalar("admin/get_meta", {"key": "max_event_ts_ms"})
-    ingested_us = incremental.watermark_us(engine)
+    ingested_us = watermarks.watermark_us(engine)
     jobs = engine.query("dashboards/freshness_jobs")
     return {
         "first_day": span["first_day"] if span["n"] else None,
@@ -242,7 +172,7 @@ def freshness(engine: Engine) -> dict[str, Any]:
             datetime.fromtimestamp(int(newest_ms) / 1000, UTC) if newest_ms is not None else None
         ),
         "newest_ingested_at": (
-            incremental.EPOCH + timedelta(microseconds=ingested_us) if ingested_us else None
+            watermarks.EPOCH + timedelta(microseconds=ingested_us) if ingested_us else None
         ),
         "jobs": {
             str(r["job"]): {"finished": r["finished"], "as_of": r["as_of"], "rows": int(r["rows"])}
@@ -262,7 +192,7 @@ def _stored_range(engine: Engine) -> tuple[date, date]:
     return span["first_day"], span["last_day"]
 
 
-def _scope(engine: Engine, config: Config, filters: Filters) -> _Scope:
+def scope_of(engine: Engine, config: Config, filters: Filters) -> _Scope:
     params: dict[str, Any] = {"date_from": filters.date_from, "date_to": filters.date_to}
     if filters.metric is not None:
         params["metric"] = filters.metric
@@ -275,7 +205,7 @@ def _scope(engine: Engine, config: Config, filters: Filters) -> _Scope:
 
 
 def _streak_metrics(config: Config, key: str) -> set[str]:
-    return {c.metric for c in streaks.find(config, key).conditions}
+    return {c.metric for c in config.streak(key).conditions}
 
 
 def _achievement_metrics(config: Config, key: str) -> set[str]:
@@ -297,10 +227,10 @@ def _trigger_metrics(config: Config, t: Trigger) -> set[str]:
 
 def _board_metrics(config: Config, board: Leaderboard) -> set[str]:
     """Of a metric or points board (streak boards are never final, so never shown)."""
-    kind, ref = leaderboards.source(board)
+    kind, ref = board.source
     if kind == "metric":
         return {ref}
-    return set().union(*(_trigger_metrics(config, t) for t in points.find(config, ref).triggers))
+    return set().union(*(_trigger_metrics(config, t) for t in config.points_system(ref).triggers))
 
 
 # --- what each dashboard adds to the filters ---------------------------------------------------
@@ -357,12 +287,12 @@ def _leaderboards(scope: _Scope) -> Extras:
     params: dict[str, Any] = {"bins": BINS}
     boards = []
     for i, b in enumerate(scope.config.leaderboards):
-        if b.period == "perpetual" or leaderboards.source(b)[0] == "streak":
+        if b.period == "perpetual" or b.source[0] == "streak":
             continue
         if scope.keeps(_board_metrics(scope.config, b)):
             assert scope.filters.date_from is not None
             params[f"b{i}"] = b.key
-            params[f"b{i}_first"] = leaderboards.run_key(scope.filters.date_from, b.period)
+            params[f"b{i}_first"] = periods.run_key(scope.filters.date_from, b.period)
             boards.append({"key": f"b{i}", "first_run": f"b{i}_first", "period": b.period})
     return params, {"boards": boards}
 
@@ -399,7 +329,8 @@ def _points(scope: _Scope, chosen: list[str]) -> dict[str, pl.DataFrame]:
     return frames
 
 
-#: Streak panels: the stored-chain aggregates of streaks.py and the per-period template.
+#: Streak panels: the stored-chain aggregates of the streak statements and the per-period
+#: template.
 _STREAK_TEMPLATES = {
     "summary": "streaks/stored_totals",
     "lengths": "streaks/stored_lengths",
@@ -429,10 +360,10 @@ def _streaks(scope: _Scope, chosen: list[str]) -> dict[str, pl.DataFrame]:
     computed (the last streaks job run): streaks the job has not stored yet are left out."""
     parts: dict[str, list[pl.DataFrame]] = {p: [] for p in chosen}
     for s in scope.config.streaks:
-        as_of = streaks.stored_as_of(scope.engine, s)
+        as_of = watermarks.streak_as_of(scope.engine, s)
         if as_of is None or not scope.keeps(_streak_metrics(scope.config, s.key)):
             continue
-        params, ctx = streaks.bind(scope.engine, s, as_of, None)
+        params, ctx = periods.streak_params(scope.engine, s, as_of, None)
         for p in chosen:
             frame = scope.sql(_STREAK_TEMPLATES[p], params, ctx).with_columns(
                 streak=pl.lit(s.key), as_of=pl.lit(as_of).dt.cast_time_unit("ms")
@@ -452,7 +383,7 @@ _CUSTOM: dict[str, Callable[[_Scope, list[str]], dict[str, pl.DataFrame]]] = {
 }
 
 
-def _tidy(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+def tidy(frame: pl.DataFrame, key: list[str]) -> pl.DataFrame:
     """One shape on every engine: counts as Int64, names as String; sorted by the key."""
     casts = []
     for name, dtype in frame.schema.items():

@@ -1,5 +1,14 @@
 """What each dashboard panel holds and how to draw it: pure data, read by the HTML report and
-documented in docs/dashboards.md. The shape is described in `gamify_analytics.dashboards`."""
+documented in docs/dashboards.md.
+
+`PANELS[dashboard][panel]`: `{"title": str, "chart": "line" | "bar" | "heatmap" | "table",
+"key": [columns identifying a row], "x": {"column", "title", "unit"},
+"y": [{"column", "title", "unit"}, …], "series": [columns whose values together name one
+series; empty: the y columns are the series], "value": {"column", "title", "unit"} (heatmaps:
+the cell; y[0] is the row axis)}`. Units: "date", "days", "periods", "users", "events",
+"value" (a metric's values), "points", "score", "%", and the names of things ("metric",
+"streak", "achievement", …).
+"""
 
 from __future__ import annotations
 

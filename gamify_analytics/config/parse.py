@@ -1,17 +1,31 @@
-"""`gamify.toml`: loaded once, validated, and every error names file, entry and field."""
+"""Reading `gamify.toml`: every field checked, every error naming file, entry and field in
+one line (docs/configuration.md)."""
 
 from __future__ import annotations
 
+import importlib.resources
 import math
+import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-# `\Z`, not `$`: `$` also matches before a trailing newline, which would let "name\n" through.
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
+from gamify_analytics.config.model import (
+    Achievement,
+    Condition,
+    Config,
+    Freezes,
+    Leaderboard,
+    Level,
+    PointsSystem,
+    Streak,
+    Trigger,
+)
+from gamify_analytics.engines.base import check_identifier
+from gamify_analytics.errors import ConfigError
+
 KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}\Z")
 FREQUENCIES = ("daily", "weekly", "monthly")
 PERIODS = (*FREQUENCIES, "perpetual")
@@ -24,100 +38,6 @@ COUNT_LIMIT = 1_000_000
 #: A run may finalize at most about eleven years after it ends (the due instant stays a valid
 #: timestamp on every engine).
 MAX_FINALIZE_HOURS = 100_000
-
-
-class ConfigError(ValueError):
-    """A config problem, phrased as `file: entry: field: reason`."""
-
-
-def check_identifier(value: str, what: str) -> str:
-    """Identifiers reach SQL text (database, cluster names), so they must match a strict pattern."""
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
-        raise ConfigError(f"{what}: {value!r} is not a valid identifier ([A-Za-z_][A-Za-z0-9_]*)")
-    return value
-
-
-@dataclass(frozen=True)
-class Freezes:
-    initial: int = 0
-    max: int = 0
-    earn_every: int = 0
-    earn_amount: int = 1
-
-
-@dataclass(frozen=True)
-class Condition:
-    metric: str
-    threshold: float = 1
-
-
-@dataclass(frozen=True)
-class Streak:
-    key: str
-    frequency: str
-    conditions: tuple[Condition, ...]
-    mode: str = "all"
-    freezes: Freezes = Freezes()
-
-
-@dataclass(frozen=True)
-class Achievement:
-    key: str
-    kind: str
-    metric: str | None = None
-    threshold: float | None = None
-    streak: str | None = None
-    length: int | None = None
-    period: str | None = None
-    requires: tuple[str, ...] = ()
-    filters: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class Trigger:
-    points: float
-    metric: str | None = None
-    per: float = 1
-    achievement: str | None = None
-    streak: str | None = None
-    length: int | None = None
-
-
-@dataclass(frozen=True)
-class Level:
-    key: str
-    points: float
-
-
-@dataclass(frozen=True)
-class PointsSystem:
-    key: str
-    triggers: tuple[Trigger, ...]
-    max_points: float | None = None
-    levels: tuple[Level, ...] = ()
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    key: str
-    rank_by: str
-    period: str
-    max_participants: int = 1000
-    breakdown: tuple[str, ...] = ()
-    finalize_after_hours: float = 12
-
-
-@dataclass(frozen=True)
-class Config:
-    path: str = "<default>"
-    dsn: str | None = None
-    cluster: str | None = None
-    metrics: tuple[str, ...] = ()
-    streaks: tuple[Streak, ...] = ()
-    achievements: tuple[Achievement, ...] = ()
-    points: tuple[PointsSystem, ...] = ()
-    leaderboards: tuple[Leaderboard, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class _Entry:
@@ -253,17 +173,33 @@ def parse(raw: dict[str, Any], path: str = "<config>") -> Config:
     return Config(path, dsn, cluster, metrics, streaks, achievements, points, boards)
 
 
-def load(path: str | Path | None) -> Config:
-    """Load `path`; a missing default file gives the built-in demo config."""
-    if path is None:
-        from gamify_analytics.demo import DEMO_CONFIG
+#: The config file a command reads when told nothing else.
+DEFAULT_PATH = Path("gamify.toml")
+HOW_TO_CONFIGURE = (
+    "pass --config FILE or set GAMIFY_CONFIG; `gamify init --example` writes a starter"
+)
 
-        return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
-    p = Path(path)
+
+def locate(path: str | Path | None = None) -> Path:
+    """`path`, else `$GAMIFY_CONFIG`, else `./gamify.toml`: the file must exist."""
+    chosen = Path(path or os.environ.get("GAMIFY_CONFIG") or DEFAULT_PATH)
+    if not chosen.is_file():
+        told = path or os.environ.get("GAMIFY_CONFIG")
+        how = "" if told else f" ({HOW_TO_CONFIGURE})"
+        raise ConfigError(f"{chosen}: config file not found{how}")
+    return chosen
+
+
+def starter() -> str:
+    """The commented starter config `gamify init --example` writes."""
+    return importlib.resources.files("gamify_analytics.config").joinpath("starter.toml").read_text()
+
+
+def load(path: str | Path | None = None) -> Config:
+    """Load and check the config file `locate(path)` finds."""
+    p = locate(path)
     try:
         raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: config file not found") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{p}: not valid TOML: {e}") from None
     return parse(raw, str(p))

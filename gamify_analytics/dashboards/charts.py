@@ -1,4 +1,4 @@
-"""Line, bar and heatmap charts as inline SVG for the HTML report: no script and no network
+"""Line and bar charts as inline SVG for the HTML report: no script and no network
 needed to open it. Every piece of text goes through markupsafe (user ids and attribute values
 reach labels and tooltips). Each data mark has the class `mark` and a `<title>` tooltip, and the
 `<svg>` says how many data points it draws (`data-marks`), so a browser test can check them.
@@ -49,19 +49,6 @@ class Chart:
     x_title: str
     y_title: str
     stacked: bool = False
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    """A grid of cells: `cells[(x, y)]` (missing cells stay blank), shaded 0 … max."""
-
-    panel: str
-    x: list[object]
-    y: list[object]
-    cells: dict[tuple[object, object], float]
-    x_title: str
-    y_title: str
-    value_title: str
 
 
 def number(value: object) -> float | None:
@@ -130,7 +117,7 @@ def svg(chart: Chart) -> Markup:
     layout = _x_layout(chart, WIDTH - LEFT - RIGHT)
     parts = [
         _y_axis(y_ticks, y, chart.y_title, top + plot_h / 2),
-        _x_axis(layout.labels, chart.x_title, LEFT),
+        x_axis(layout.labels, chart.x_title, LEFT),
         Markup(legend),
     ]
     if chart.kind == "line":
@@ -138,45 +125,10 @@ def svg(chart: Chart) -> Markup:
     else:
         drawn = _bars(chart, layout, y)
     parts += [markup for markup, _ in drawn]
-    return _frame(chart.panel, chart.kind, sum(n for _, n in drawn), parts)
+    return frame(chart.panel, chart.kind, sum(n for _, n in drawn), parts)
 
 
-def heatmap(chart: Heatmap) -> Markup:
-    """Cells shaded from white (0) to blue (the largest value), with a scale bar."""
-    left, right = LEFT + 28, 76  # room for date row labels
-    plot_w, plot_h = WIDTH - left - right, HEIGHT - TOP - BOTTOM
-    cw, ch = plot_w / max(len(chart.x), 1), plot_h / max(len(chart.y), 1)
-    hi = max([*chart.cells.values(), 0.0]) or 1.0
-    col = {x: i for i, x in enumerate(chart.x)}
-    row = {y: i for i, y in enumerate(chart.y)}
-    cells = [
-        Markup(
-            '<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
-            'fill="{c}"><title>{tip}</title></rect>'
-        ).format(
-            x=left + col[x] * cw,
-            y=TOP + row[y] * ch,
-            w=cw,
-            h=ch,
-            c=_shade(v / hi),
-            tip=f"{chart.y_title} {label(y)} · {chart.x_title} {label(x)}: {fmt(v)}",
-        )
-        for (x, y), v in chart.cells.items()
-    ]
-    every = max(1, math.ceil(len(chart.x) / X_LABELS))
-    x_labels = [(left + (i + 0.5) * cw, label(chart.x[i])) for i in range(0, len(chart.x), every)]
-    y_centres = [TOP + (i + 0.5) * ch for i in range(len(chart.y))]
-    parts = [
-        *cells,
-        _x_axis(x_labels, chart.x_title, left, WIDTH - right),
-        _row_labels(chart.y, y_centres, left),
-        _vertical_title(chart.y_title, TOP + plot_h / 2),
-        _scale_bar(WIDTH - right + 14, TOP, plot_h, hi, chart.value_title),
-    ]
-    return _frame(chart.panel, "heatmap", len(cells), parts)
-
-
-def _frame(panel: str, kind: str, marks: int, parts: Iterable[Markup]) -> Markup:
+def frame(panel: str, kind: str, marks: int, parts: Iterable[Markup]) -> Markup:
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
         'class="chart" data-panel="{panel}" data-kind="{kind}" data-marks="{marks}">'
@@ -236,18 +188,18 @@ def _y_axis(y_ticks: list[float], y: Scale, title: str, middle: float) -> Markup
         ).format(l=LEFT, r=WIDTH - RIGHT, y=y(t), tx=LEFT - 6, t=fmt(t))
         for t in y_ticks
     ]
-    parts.append(_vertical_title(title, middle))
+    parts.append(vertical_title(title, middle))
     return Markup("").join(parts)
 
 
-def _vertical_title(title: str, middle: float) -> Markup:
+def vertical_title(title: str, middle: float) -> Markup:
     return Markup(
         '<text class="axis-title" transform="translate(16 {m:.1f}) rotate(-90)" '
         'text-anchor="middle">{t}</text>'
     ).format(m=middle, t=title)
 
 
-def _x_axis(
+def x_axis(
     labels: list[tuple[float, str]], title: str, left: float, right: float = WIDTH - RIGHT
 ) -> Markup:
     """Baseline, tick labels (long ones shortened, whole in a tooltip) and the title."""
@@ -261,7 +213,7 @@ def _x_axis(
         Markup(
             '<text class="tick" x="{x:.1f}" y="{y}" text-anchor="middle">'
             "<title>{full}</title>{short}</text>"
-        ).format(x=x, y=base + 16, full=text, short=_short(text, LABEL_CHARS))
+        ).format(x=x, y=base + 16, full=text, short=short(text, LABEL_CHARS))
         for x, text in labels
     ]
     parts.append(
@@ -270,49 +222,6 @@ def _x_axis(
         ).format(x=(left + right) / 2, y=HEIGHT - 12, t=title)
     )
     return Markup("").join(parts)
-
-
-def _row_labels(values: list[object], ys: list[float], left: float) -> Markup:
-    every = max(1, math.ceil(len(ys) / 12))
-    return Markup("").join(
-        Markup(
-            '<text class="tick" x="{x}" y="{y:.1f}" text-anchor="end" '
-            'dominant-baseline="middle">{t}</text>'
-        ).format(x=left - 6, y=ys[i], t=_short(label(values[i]), LABEL_CHARS))
-        for i in range(0, len(ys), every)
-    )
-
-
-def _scale_bar(x: float, top: float, height: float, hi: float, title: str) -> Markup:
-    """The heatmap's colour scale: a gradient from 0 (bottom) to `hi` (top)."""
-    return Markup(
-        '<defs><linearGradient id="heat" x1="0" y1="1" x2="0" y2="0">'
-        '<stop offset="0" stop-color="{lo}"/><stop offset="1" stop-color="{top_c}"/>'
-        "</linearGradient></defs>"
-        '<rect x="{x}" y="{y}" width="12" height="{h}" fill="url(#heat)" stroke="#8a93a3"/>'
-        '<text class="tick" x="{tx}" y="{y}" dominant-baseline="middle">{hi}</text>'
-        '<text class="tick" x="{tx}" y="{bottom}" dominant-baseline="middle">0</text>'
-        '<text class="axis-title" x="{tr}" y="{ty}" text-anchor="end">{title}</text>'
-    ).format(
-        lo=_shade(0),
-        top_c=_shade(1),
-        x=x,
-        y=top,
-        h=height,
-        tx=x + 16,
-        hi=fmt(hi),
-        bottom=top + height,
-        tr=WIDTH - 4,
-        ty=top - 10,
-        title=title,
-    )
-
-
-def _shade(t: float) -> str:
-    """White (0) to deep blue (1)."""
-    lo, hi = (247, 251, 255), (8, 69, 148)
-    r, g, b = (round(a + (c - a) * min(max(t, 0.0), 1.0)) for a, c in zip(lo, hi, strict=True))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def _bars(chart: Chart, layout: _XLayout, y: Scale) -> list[tuple[Markup, int]]:
@@ -387,7 +296,7 @@ def _tip(name: str, x: object, v: float) -> str:
     return f"{name} · {label(x)}: {fmt(v)}"
 
 
-def _short(text: str, chars: int) -> str:
+def short(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
@@ -395,7 +304,7 @@ def _legend(names: list[str]) -> tuple[Markup, int]:
     """Above the plot, in as many rows as it takes: a swatch and the series name each."""
     parts, x, row = [], LEFT, 0
     for i, full in enumerate(names):
-        name = _short(full, LEGEND_CHARS)
+        name = short(full, LEGEND_CHARS)
         width = 16 + 7 * len(name) + 14
         if x + width > WIDTH - RIGHT and x > LEFT:
             x, row = LEFT, row + 1

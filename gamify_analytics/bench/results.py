@@ -1,0 +1,141 @@
+"""The benchmark's results as rows (each figure on both engines, their ratio and its target)
+and as a BENCHMARKS.md entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from gamify_analytics.bench.measure import NEW_DAY_JOBS, READS, RSS_STEPS, machine
+from gamify_analytics.dashboards import NAMES
+
+BENCHMARKS_MD = Path("BENCHMARKS.md")
+
+
+def read_rows(ch: dict, dd: dict, name: str, label: str, target: str) -> list[dict]:
+    return [
+        _row(
+            f"{label}, {q} of {READS} (ms)",
+            ch[f"lb_{name}_{q}_s"] * 1000,
+            dd[f"lb_{name}_{q}_s"] * 1000,
+            target if q == "p95" else "",
+        )
+        for q in ("p50", "p95")
+    ]
+
+
+def history_rows(ch: dict, dd: dict) -> list[dict]:
+    return [
+        _row(
+            "ingest (events/s)",
+            ch["events"] / ch["ingest_s"],
+            dd["events"] / dd["ingest_s"],
+            "≥ 2,000,000/s embedded",
+            per_s=True,
+        ),
+        _row(
+            "full streak recompute, 2 streaks (s)",
+            ch["streaks_full_s"],
+            dd["streaks_full_s"],
+            "≤ 5 s and ≥ 3× faster than DuckDB",
+        ),
+        _row("one new day: ingest (s)", ch["newday_ingest_s"], dd["newday_ingest_s"], ""),
+        _row("full achievements job (s)", ch["achievements_full_s"], dd["achievements_full_s"], ""),
+        _row("full points job (s)", ch["points_full_s"], dd["points_full_s"], ""),
+        _row("full dashboards build (s)", ch["dashboards_full_s"], dd["dashboards_full_s"], ""),
+        *(
+            _row(f"one new day: {job} job (s)", ch[f"newday_{job}_s"], dd[f"newday_{job}_s"], "")
+            for job in NEW_DAY_JOBS
+        ),
+        _row(
+            "one new day: all jobs (s)",
+            sum(ch[f"newday_{job}_s"] for job in NEW_DAY_JOBS),
+            sum(dd[f"newday_{job}_s"] for job in NEW_DAY_JOBS),
+            "≤ 2 s",
+        ),
+        _row("stored streak read, all users (s)", ch["stored_read_s"], dd["stored_read_s"], ""),
+        _row(
+            "leaderboards: finalize every run of the history (s)",
+            ch["leaderboards_full_s"],
+            dd["leaderboards_full_s"],
+            "",
+        ),
+        _row(
+            f"finalize a monthly run, {int(ch['participants_monthly_lessons']):,} participants (s)",
+            ch["finalize_monthly_lessons_s"],
+            dd["finalize_monthly_lessons_s"],
+            "",
+        ),
+        _row(
+            f"finalize a daily run, {int(ch['participants_daily_xp']):,} participants (s)",
+            ch["finalize_daily_xp_s"],
+            dd["finalize_daily_xp_s"],
+            "",
+        ),
+        *read_rows(ch, dd, "provisional", "provisional top-1,000 read, monthly board", "≤ 50 ms"),
+        *read_rows(ch, dd, "final", "final top-1,000 read, monthly board", "≤ 10 ms"),
+        *(
+            _row(
+                f"dashboard {name}, {q} of {READS} (ms)",
+                ch[f"dash_{name}_{q}_s"] * 1000,
+                dd[f"dash_{name}_{q}_s"] * 1000,
+                "≤ 100 ms" if q == "p95" else "",
+            )
+            for name in NAMES
+            for q in ("p50", "p95")
+        ),
+    ]
+
+
+def rss_rows(ch: dict, dd: dict) -> list[dict]:
+    return [
+        _row(f"peak RSS: {label} (GiB)", ch[f"{key}_rss_gib"], dd[f"{key}_rss_gib"], "≤ 8 GB")
+        for key, label in RSS_STEPS.items()
+    ]
+
+
+def crowd_rows(ch: dict, dd: dict) -> list[dict]:
+    n = f"{int(ch['crowd_participants']):,} participants"
+    since = f"{int(ch['crowd_after_job']):,} events since the job"
+    return [
+        _row("crowd: ingest 99% of the day (s)", ch["crowd_ingest_s"], dd["crowd_ingest_s"], ""),
+        _row("crowd: leaderboards job (s)", ch["crowd_job_s"], dd["crowd_job_s"], ""),
+        *read_rows(
+            ch, dd, "crowd_settled", f"provisional top-1,000 read, {n}, none since the job", ""
+        ),
+        *read_rows(
+            ch, dd, "crowd_provisional", f"provisional top-1,000 read, {n}, {since}", "≤ 50 ms"
+        ),
+        _row(f"finalize a daily run, {n} (s)", ch["crowd_finalize_s"], dd["crowd_finalize_s"], ""),
+        *read_rows(ch, dd, "crowd_final", f"final top-1,000 read, {n}", "≤ 10 ms"),
+    ]
+
+
+def _row(name: str, ch: float, dd: float, target: str, per_s: bool = False) -> dict:
+    ratio = ch / dd if per_s else dd / ch
+    fmt = (lambda v: f"{v:,.0f}") if per_s else (lambda v: f"{v:.2f}")
+    return {
+        "benchmark": name,
+        "clickhouse": fmt(ch),
+        "duckdb": fmt(dd),
+        "clickhouse_advantage": f"{ratio:.2f}×",
+        "target": target,
+    }
+
+
+def record(rows: list[dict], peak: float, data: str) -> None:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"\n### {stamp} — {machine()}\n",
+        f"{data}; `gamify bench` with the demo config.\n",
+        "| benchmark | embedded ClickHouse | DuckDB | ClickHouse advantage | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r['benchmark']} | {r['clickhouse']} | {r['duckdb']} | "
+        f"{r['clickhouse_advantage']} | {r['target']} |"
+        for r in rows
+    ]
+    lines.append(f"\nPeak RSS of the bench process: {peak:.2f} GiB.\n")
+    with BENCHMARKS_MD.open("a") as f:
+        f.write("\n".join(lines) + "\n")
