@@ -5,6 +5,7 @@ Numbers print the same way in every format and row: decimals as their shortest e
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from datetime import date, datetime
@@ -15,6 +16,8 @@ from typing import Any
 import polars as pl
 from rich.console import Console
 from rich.table import Table
+
+from gamify_analytics import text
 
 
 class Format(StrEnum):
@@ -28,33 +31,11 @@ class Format(StrEnum):
 err = Console(stderr=True, markup=False, emoji=False, highlight=False)
 
 
-def decimal_text(value: Decimal) -> str:
-    """A stored decimal as its shortest exact text: `29.5`, `29`, never `29.500000`."""
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
-
-
-def _plain(value: Any) -> Any:
-    """Text for a table cell or a message (JSON keeps numbers as numbers: `to_json`)."""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return decimal_text(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def to_json(value: Any) -> str:
     """One JSON document. Numbers are JSON numbers; a stored decimal is written exactly, as its
     shortest text (`29.5`), never through a binary float."""
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return text.decimal(value)
     if isinstance(value, dict):
         return (
             "{"
@@ -66,12 +47,14 @@ def to_json(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(to_json(v) for v in value) + "]"
     if isinstance(value, (datetime, date)):
-        return json.dumps(_plain(value))
+        return json.dumps(text.plain(value))
     return json.dumps(value, ensure_ascii=False)
 
 
-def emit(data: pl.DataFrame | dict | list, fmt: Format, title: str | None = None) -> None:
-    """Print a frame or a JSON-able document in the chosen format."""
+def emit(data: Any, fmt: Format, title: str | None = None) -> None:
+    """Print a frame, a JSON-able document or typed results (dataclasses) in the chosen
+    format."""
+    data = _documents(data)
     if fmt is Format.json:
         doc = data.to_dicts() if isinstance(data, pl.DataFrame) else data
         sys.stdout.write(to_json(doc) + "\n")
@@ -85,7 +68,7 @@ def emit(data: pl.DataFrame | dict | list, fmt: Format, title: str | None = None
                 if isinstance(t, (pl.List, pl.Struct))
             ]
             + [
-                pl.col(c).map_elements(decimal_text, return_dtype=pl.String)
+                pl.col(c).map_elements(text.decimal, return_dtype=pl.String)
                 for c, t in frame.schema.items()
                 if isinstance(t, pl.Decimal)
             ]
@@ -96,10 +79,19 @@ def emit(data: pl.DataFrame | dict | list, fmt: Format, title: str | None = None
     for c in frame.columns:
         table.add_column(c)
     for row in frame.iter_rows():
-        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+        table.add_row(*("" if v is None else str(text.plain(v)) for v in row))
     # Cells are data: rich would read `[/]` in a user id as markup (and fail) and
     # `:thumbs_up:` as an emoji.
     Console(markup=False, emoji=False).print(table)
+
+
+def _documents(data: Any) -> Any:
+    """Typed results (dataclasses, or lists of them) as the documents they print as."""
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return dataclasses.asdict(data)
+    if isinstance(data, list) and data and dataclasses.is_dataclass(data[0]):
+        return [dataclasses.asdict(d) for d in data]
+    return data
 
 
 def _as_frame(data: dict | list) -> pl.DataFrame:
@@ -108,9 +100,9 @@ def _as_frame(data: dict | list) -> pl.DataFrame:
             {
                 "field": list(data),
                 "value": [
-                    json.dumps(_plain(v)) if isinstance(v, (dict, list)) else str(_plain(v))
+                    json.dumps(text.plain(v)) if isinstance(v, (dict, list)) else str(text.plain(v))
                     for v in data.values()
                 ],
             }
         )
-    return pl.DataFrame(_plain(data))
+    return pl.DataFrame(text.plain(data))

@@ -1,4 +1,5 @@
-"""`gamify dashboard NAME`: parse, call the API, print.
+"""`gamify dashboard NAME`, `gamify report`, `gamify verify`: the dashboards, the HTML report,
+and the drift check of the stored aggregates.
 
 Formats: `table` prints every panel (or `--panel`) one after another; `json` prints one document
 `{dashboard, filters, panels: {panel: [rows]}}` (filters with the range actually used); `csv`
@@ -9,6 +10,8 @@ prints one panel, so a dashboard with several needs `--panel`; `parquet` writes 
 
 from __future__ import annotations
 
+import random
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from datetime import datetime
@@ -19,9 +22,9 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from gamify_analytics.cli_store import store
+from gamify_analytics.cli.options import AttrOpt, FormatOpt, FromOpt, MetricOpt, ToOpt, store
+from gamify_analytics.cli.output import Format, emit, err
 from gamify_analytics.dashboards import NAMES, PANELS, Filters, resolve
-from gamify_analytics.output import Format, emit, err
 
 
 class DashboardFormat(StrEnum):
@@ -29,20 +32,6 @@ class DashboardFormat(StrEnum):
     json = "json"
     csv = "csv"
     parquet = "parquet"
-
-
-DATE = ["%Y-%m-%d"]
-FromOpt = Annotated[
-    datetime | None, typer.Option("--from", formats=DATE, help="First local date (default: all).")
-]
-ToOpt = Annotated[
-    datetime | None, typer.Option("--to", formats=DATE, help="Last local date (default: all).")
-]
-MetricOpt = Annotated[str | None, typer.Option("--metric", help="Only this metric.")]
-AttrOpt = Annotated[
-    list[str] | None,
-    typer.Option("--attr", help="User attribute KEY=VALUE (repeatable, all must match)."),
-]
 
 
 def filters_from(
@@ -65,7 +54,8 @@ def _pair(value: str) -> tuple[str, str]:
     return key, val
 
 
-def dashboard_cmd(
+def dashboard(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help=f"One of: {', '.join(NAMES)}.")],
     date_from: FromOpt = None,
     date_to: ToOpt = None,
@@ -88,15 +78,14 @@ def dashboard_cmd(
         raise typer.BadParameter(
             f"csv prints one panel: pass --panel ({', '.join(PANELS[name])})", param_hint="--panel"
         )
-    with store() as g:
-        g.init()
+    with store(ctx) as g:
         filters = filters_from(date_from, date_to, metric, attr)
         frames = g.dashboard(name, filters, panels=wanted)
-        used = resolve(g.engine, g.config, filters)
+        used = resolve(g.reader, g.config, filters)
     if fmt is DashboardFormat.parquet:
         assert out is not None
         for path in _write_parquet(name, frames, out):
-            err.print(f"wrote {path}", highlight=False)
+            err.print(f"wrote {path}")
         return
     with _output(out):
         if fmt is DashboardFormat.json:
@@ -127,3 +116,38 @@ def _write_parquet(name: str, frames: dict[str, pl.DataFrame], out: Path) -> lis
     for p, frame in frames.items():
         frame.write_parquet(paths[p])
     return list(paths.values())
+
+
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    metric: MetricOpt = None,
+    attr: AttrOpt = None,
+) -> None:
+    """One self-contained HTML page: a chart for every dashboard panel, filtered."""
+    with store(ctx) as g:
+        path = g.report(out, filters_from(date_from, date_to, metric, attr))
+    err.print(f"wrote {path}")
+
+
+def verify(
+    ctx: typer.Context,
+    sample: Annotated[
+        int, typer.Option("--sample", min=1, help="Keys (and users) to check.")
+    ] = 1000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Repeat a sample.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Recompute a random sample of stored aggregates from raw events; exit 1 on any drift."""
+    if seed is None:
+        seed = random.randrange(2**32)
+        err.print(f"sample seed {seed} (--seed {seed} repeats it)")
+    with store(ctx) as g:
+        checks = g.verify(sample, seed)
+    emit(checks, fmt, title="verify")
+    drifted = [f"{c.check} ({c.drifted})" for c in checks if c.drifted]
+    if drifted:
+        err.print(f"gamify: drift found: {', '.join(drifted)}")
+        sys.exit(1)
