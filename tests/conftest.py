@@ -1,4 +1,5 @@
-"""One shared test suite, run on every engine (the ibis pattern).
+"""One shared test suite, run on every engine (the ibis pattern): the `dsn` fixture gives each
+engine-facing test a store of its own on each engine, marked `clickhouse` or `duckdb`.
 
 chdb allows one store path per process, so the session shares one path and each test gets a
 database of its own; DuckDB tests get a file of their own.
@@ -7,17 +8,16 @@ database of its own; DuckDB tests get a file of their own.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from gamify_analytics import schema
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import load
-from gamify_analytics.engines import Engine, connect
+from gamify_analytics.engines import Engine, connect, schema
+from tests.helpers.stores import ENGINE_PARAMS, GOLDEN, StoreFactory
 
 # Every run draws the same examples (a failure is a bug, not bad luck); no example database,
 # so a local failure cannot change what CI draws. `HYPOTHESIS_PROFILE=random` explores afresh.
@@ -25,24 +25,28 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 settings.register_profile("random", derandomize=False, database=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
-ENGINES = ("clickhouse", "duckdb")
-
 
 @pytest.fixture(scope="session")
 def chdb_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("chdb") / "store"
 
 
-@pytest.fixture(params=ENGINES)
-def dsn(request: pytest.FixtureRequest, chdb_root: Path, tmp_path: Path) -> Iterator[str]:
-    if request.param == "clickhouse":
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        yield f"chdb://{chdb_root}?database={name}"
-        with connect(f"chdb://{chdb_root}?database={name}") as e:
-            e.run_sql(f"DROP DATABASE IF EXISTS {name} SYNC", {})
-    else:
-        yield f"duckdb://{tmp_path / 'store.duckdb'}"
+@pytest.fixture(params=ENGINE_PARAMS)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def stores(engine_name: str, chdb_root: Path, tmp_path: Path) -> Iterator[StoreFactory]:
+    """New stores of this test's engine, removed after the test."""
+    factory = StoreFactory(engine_name, chdb_root, tmp_path)
+    yield factory
+    factory.drop()
+
+
+@pytest.fixture
+def dsn(stores: StoreFactory) -> str:
+    return stores.new()
 
 
 @pytest.fixture
@@ -59,10 +63,10 @@ def golden(dsn: str) -> Iterator[Gamify]:
 
 
 @pytest.fixture
-def ch_engine(chdb_root: Path) -> Iterator[Engine]:
+def ch_engine(chdb_root: Path, tmp_path: Path) -> Iterator[Engine]:
     """ClickHouse only: for storage properties DuckDB does not have (partitions, cluster DDL)."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with connect(f"chdb://{chdb_root}?database={name}") as e:
+    factory = StoreFactory("clickhouse", chdb_root, tmp_path)
+    with connect(factory.new()) as e:
         schema.migrate(e)
         yield e
-        e.run_sql(f"DROP DATABASE IF EXISTS {name} SYNC", {})
+    factory.drop()

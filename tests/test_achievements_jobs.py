@@ -13,8 +13,6 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -26,15 +24,9 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from gamify_analytics import config, incremental, streaks
+from gamify_analytics import config, streaks, watermarks
 from gamify_analytics.api import Gamify
-from gamify_analytics.engines import connect
-from tests.property_runner import budget
-from tests.reference import achievements as aref
-from tests.reference import streaks as sref
-from tests.reference.achievements import AEvent, Completion
-from tests.reference.streak_cases import NOW_MS, U
-from tests.test_achievements_property import (
+from tests.helpers.achievements import (
     DAY_MS,
     FIXED_EVENTS,
     FIXED_RAW,
@@ -49,28 +41,18 @@ from tests.test_achievements_property import (
     run_jobs,
     write_aevents,
 )
+from tests.helpers.hypothesis import budget
+from tests.helpers.stores import StoreFactory
+from tests.reference import achievements as aref
+from tests.reference import streaks as sref
+from tests.reference.achievements import AEvent, Completion
+from tests.reference.streak_cases import NOW_MS, U
 
 #: Examples per engine of the batch-split property (each makes two databases).
 EXAMPLES = {"clickhouse": 8, "duckdb": 15}
 FIXED_USERS = ("x_u1", "x_u2", "x_u3")
 T1 = U("2024-03-20T00:00:00Z")  # after every fixed event
 T2 = U("2024-04-20T00:00:00Z")
-
-
-@contextmanager
-def fresh_store(dsn: str, tmp_path: Path) -> Iterator[str]:
-    """A DSN of a new, empty store next to the fixture's: a database of its own on the
-    embedded ClickHouse (dropped afterwards), a file of its own on DuckDB."""
-    name = f"x_{uuid.uuid4().hex[:12]}"
-    if not dsn.startswith("chdb://"):
-        yield f"duckdb://{tmp_path / f'{name}.duckdb'}"
-        return
-    root = dsn.split("?", 1)[0]
-    try:
-        yield f"{root}?database={name}"
-    finally:
-        with connect(f"{root}?database={name}") as e:
-            e.run_sql(f"DROP DATABASE IF EXISTS {name} SYNC", {})
 
 
 @dataclass(frozen=True)
@@ -359,7 +341,7 @@ def _backdated_follows_first_run(frame: pl.DataFrame, first_as_of: datetime) -> 
         assert r["backdated"] == (r["achieved_at"].astimezone(UTC) < first_as_of), r
 
 
-def check_split(dsn: str, tmp_path: Path, sp: Split, stats: Counter) -> None:
+def check_split(stores: StoreFactory, tmp_path: Path, sp: Split, stats: Counter) -> None:
     cfg = config.parse(sp.raw)
     n = uuid.uuid4().hex[:8]
     paths = [
@@ -367,7 +349,7 @@ def check_split(dsn: str, tmp_path: Path, sp: Split, stats: Counter) -> None:
     ]
     final = sp.as_ofs[-1]
     later = final + timedelta(days=2)
-    with fresh_store(dsn, tmp_path) as store, Gamify(cfg, store) as g:
+    with Gamify(cfg, stores.new()) as g:
         g.init()
         seen: list[AEvent] = []
         for k, (path, batch, as_of) in enumerate(zip(paths, sp.batches, sp.as_ofs, strict=True)):
@@ -432,7 +414,7 @@ def check_split(dsn: str, tmp_path: Path, sp: Split, stats: Counter) -> None:
 
     # One ingest of every file and one run give the same (but for `backdated`: there, the
     # first run is the only one).
-    with fresh_store(dsn, tmp_path) as store, Gamify(cfg, store) as g:
+    with Gamify(cfg, stores.new()) as g:
         g.init()
         g.ingest(paths, now_ms=NOW_MS)
         run_jobs(g, final)
@@ -442,14 +424,16 @@ def check_split(dsn: str, tmp_path: Path, sp: Split, stats: Counter) -> None:
 
 
 @pytest.mark.slow
-def test_batches_in_event_order_equal_one_run(dsn: str, tmp_path: Path) -> None:
+def test_batches_in_event_order_equal_one_run(
+    dsn: str, stores: StoreFactory, tmp_path: Path
+) -> None:
     stats: Counter = Counter()
 
     @budget(dsn, EXAMPLES)
     @given(splits())
     @example(FIXED_SPLIT)
     def run(sp: Split) -> None:
-        check_split(dsn, tmp_path, sp, stats)
+        check_split(stores, tmp_path, sp, stats)
 
     run()
     assert stats["completed_after_first_batch"] >= 1, stats
@@ -480,8 +464,8 @@ def test_full_runs_in_user_buckets_equal_one_pass(
     """A full recompute goes through users in hash buckets to bound its memory: with a bucket
     per few events, streak chains, completions and the ledger still equal the reference."""
     cfg = fixed_config()
-    monkeypatch.setattr(incremental, "EVENTS_PER_BUCKET", 3)
-    assert len(incremental.buckets_for(len(FIXED_EVENTS))) > 2
+    monkeypatch.setattr(watermarks, "EVENTS_PER_BUCKET", 3)
+    assert len(watermarks.buckets_for(len(FIXED_EVENTS))) > 2
     with Gamify(cfg, dsn) as g:
         g.ingest([write_aevents(tmp_path / "e.parquet", FIXED_EVENTS)], now_ms=NOW_MS)
         run_jobs(g, T1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_cli import gamify
+from tests.helpers.cli import gamify
 
 #: slow: the whole benchmark at a tiny size
 pytestmark = pytest.mark.slow

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 
 from gamify_analytics.engines import connect
-from tests.conftest import GOLDEN
-
-GAMIFY = [sys.executable, "-c", "from gamify_analytics.cli import run; run()"]
-
-
-def gamify(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GAMIFY, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+from tests.helpers.cli import gamify
+from tests.helpers.stores import GOLDEN
 
 
 def test_ingest_prints_one_json_document(tmp_path: Path) -> None:
@@ -47,14 +40,20 @@ def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
     assert r.stderr.strip() == (
         f"gamify: error: {bad}: streaks[0] (s): conditions[0]: metric: unknown metric 'zz'"
     )
-    r = gamify("--dsn", f"duckdb://{tmp_path / 'x.duckdb'}", "ingest", "nope.csv", cwd=tmp_path)
+    golden = ["--config", str(GOLDEN / "config.toml")]
+    r = gamify(
+        *golden, "--dsn", f"duckdb://{tmp_path / 'x.duckdb'}", "ingest", "nope.csv", cwd=tmp_path
+    )
     assert r.returncode != 0 and r.stderr.strip() == "gamify: error: nope.csv: no such file"
 
 
 def test_a_held_embedded_store_is_reported_in_one_line(chdb_root: Path, tmp_path: Path) -> None:
     with connect(f"chdb://{chdb_root}?database=t_{uuid.uuid4().hex[:8]}") as held:
         # --store-timeout 0: refused at once (waiting: tests/test_store_concurrency.py)
-        r = gamify("--dsn", f"chdb://{chdb_root}", "--store-timeout", "0", "init", cwd=tmp_path)
+        golden = ["--config", str(GOLDEN / "config.toml")]
+        r = gamify(
+            *golden, "--dsn", f"chdb://{chdb_root}", "--store-timeout", "0", "init", cwd=tmp_path
+        )
         held.run_sql(f"DROP DATABASE IF EXISTS {held.database}", {})
     assert r.returncode != 0
     assert r.stderr.strip() == (
@@ -193,3 +192,30 @@ def test_numbers_print_the_same_way_in_every_row(tmp_path: Path) -> None:
     ]
     totals = json.loads(gamify(*base, "points", "--format", "json", cwd=tmp_path).stdout)
     assert all(isinstance(t["total"], int | float) for t in totals), totals
+
+
+def test_without_a_config_only_demo_and_fixtures_run(tmp_path: Path) -> None:
+    """No gamify.toml: a command stops in one line saying how to get one; `init --example`
+    writes a starter that then works."""
+    dsn = ["--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
+    r = gamify(*dsn, "init", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "gamify: error: gamify.toml: config file not found (pass --config FILE or set "
+        "GAMIFY_CONFIG; `gamify init --example` writes a starter)"
+    ]
+    r = gamify(*dsn, "init", "--example", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "gamify.toml").is_file()
+    assert gamify(*dsn, "init", "--example", cwd=tmp_path).returncode == 1  # no overwrite
+    assert gamify(*dsn, "streaks", cwd=tmp_path).returncode == 0
+
+
+def test_reads_never_migrate(tmp_path: Path) -> None:
+    """A read on a store without the schema says to run `gamify init`, and creates nothing."""
+    base = ["--config", str(GOLDEN / "config.toml"), "--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
+    r = gamify(*base, "points", cwd=tmp_path)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith("has no schema yet: run `gamify init`"), r.stderr
+    with connect(f"duckdb://{tmp_path / 'g.duckdb'}") as e:
+        assert e.tables() == []

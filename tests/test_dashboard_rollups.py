@@ -13,12 +13,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from gamify_analytics import dashboard_rollups as rollups
 from gamify_analytics.api import Gamify
-from gamify_analytics.dashboards import NAMES, PANELS, Filters, query
-from gamify_analytics.fixtures import generate, write
+from gamify_analytics.dashboards import NAMES, PANELS, Filters, query, rollups
+from gamify_analytics.synthetic import generate, write
 from tests import test_dashboards as base
-from tests.test_dashboards import AS_OF, CFG, END, NOW_MS, Data
+from tests.helpers.dashboards import AS_OF, CFG, END, NOW_MS, Data
 
 g, data = base.g, base.data  # the dashboards tests' store (one per engine) and its events
 

@@ -7,10 +7,8 @@ and under each filter; the CLI prints a dashboard as JSON and CSV."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -18,79 +16,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gamify_analytics import config, tz
+from gamify_analytics import tz
 from gamify_analytics.api import Gamify
 from gamify_analytics.dashboards import NAMES, PANELS, Filters, freshness, query
-from gamify_analytics.fixtures import generate, write
 from gamify_analytics.points import level_of
-from tests.conftest import ENGINES, GOLDEN
+from gamify_analytics.synthetic import generate, write
+from tests.helpers.cli import gamify
+from tests.helpers.dashboards import AS_OF, CFG, END, NOW_MS, Data
+from tests.helpers.stores import ENGINE_PARAMS, GOLDEN, StoreFactory
 from tests.reference.leaderboards import run_key
-from tests.test_cli import gamify
 
-END = date(2024, 4, 10)
-AS_OF = datetime(2024, 4, 13, tzinfo=UTC)
-NOW_MS = int(datetime(2024, 5, 1, tzinfo=UTC).timestamp() * 1000)
-CFG = config.parse(
-    {
-        "metrics": [{"key": "lessons"}, {"key": "minutes"}, {"key": "quizzes"}],
-        "streaks": [
-            {
-                "key": "daily",
-                "frequency": "daily",
-                "conditions": [{"metric": "lessons"}],
-                "freezes": {"initial": 1, "max": 2, "earn_every": 3},
-            },
-            {
-                "key": "weekly",
-                "frequency": "weekly",
-                "mode": "any",
-                "conditions": [
-                    {"metric": "minutes", "threshold": 30},
-                    {"metric": "quizzes", "threshold": 1},
-                ],
-            },
-        ],
-        "achievements": [
-            {"key": "lessons_5", "kind": "metric", "metric": "lessons", "threshold": 5},
-            {"key": "streak_3", "kind": "streak", "streak": "daily", "length": 3},
-            {"key": "both", "kind": "composite", "requires": ["lessons_5", "streak_3"]},
-            {
-                "key": "quiz_day",
-                "kind": "period",
-                "metric": "quizzes",
-                "period": "daily",
-                "threshold": 2,
-            },
-        ],
-        "points": [
-            {
-                "key": "xp",
-                "max_points": 200,
-                "triggers": [
-                    {"metric": "lessons", "points": 10},
-                    {"achievement": "lessons_5", "points": 50},
-                    {"streak": "daily", "length": 3, "points": 20},
-                ],
-                "levels": [
-                    {"key": "bronze", "points": 0},
-                    {"key": "silver", "points": 100},
-                    {"key": "gold", "points": 200},
-                ],
-            }
-        ],
-        "leaderboards": [
-            {
-                "key": "day_lessons",
-                "rank_by": "metric:lessons",
-                "period": "daily",
-                "breakdown": ["country"],
-                "max_participants": 5,
-            },
-            {"key": "week_xp", "rank_by": "points:xp", "period": "weekly"},
-            {"key": "streaky", "rank_by": "streak:daily"},
-        ],
-    }
-)
 # What each item depends on, written out by hand (the metric filter keeps these).
 USES = {
     "daily": {"lessons"},
@@ -117,13 +52,6 @@ FILTERS = {
 MICRO = Decimal("0.000001")
 
 
-@dataclass(frozen=True)
-class Data:
-    events: pl.DataFrame  # user_id, metric, event_id, ts (epoch ms), value (exact), local_date
-    users: pl.DataFrame  # user_id, country
-    files: tuple[Path, Path]
-
-
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Data:
     """60 users over 30 days; local dates from the pinned tz database, row by row."""
@@ -140,7 +68,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Data:
     return Data(frame, users.select("user_id", "country"), files)
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="module", params=ENGINE_PARAMS)
 def g(
     request: pytest.FixtureRequest,
     chdb_root: Path,
@@ -148,17 +76,12 @@ def g(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Gamify]:
     """One store per engine for the module: the events ingested, every job run."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    if request.param == "clickhouse":
-        dsn = f"chdb://{chdb_root}?database={name}"
-    else:
-        dsn = f"duckdb://{tmp_path_factory.mktemp('dash_duck') / 'store.duckdb'}"
-    with Gamify(CFG, dsn) as store:
+    stores = StoreFactory(request.param, chdb_root, tmp_path_factory.mktemp("dash"))
+    with Gamify(CFG, stores.new()) as store:
         store.ingest([data.files[0]], users=data.files[1], now_ms=NOW_MS)
         store.run(as_of=AS_OF)
         yield store
-        if request.param == "clickhouse":
-            store.engine.run_sql(f"DROP DATABASE IF EXISTS {name} SYNC", {})
+    stores.drop()
 
 
 # --- what the filters select, in Python ---------------------------------------------------------

@@ -38,6 +38,7 @@ streaks, points totals).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import random
@@ -55,14 +56,16 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from gamify_analytics import dashboard_rollups, dashboards, leaderboards, points, streaks
+from gamify_analytics import dashboards, leaderboards, periods, points, streaks
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import Config, load
+from gamify_analytics.dashboards import rollups as dashboard_rollups
 from gamify_analytics.engines import Engine
+from gamify_analytics.engines import dsn as dsns
 from gamify_analytics.engines.clickhouse import ClickHouseEngine
 from gamify_analytics.engines.duckdb import DuckDBEngine
-from gamify_analytics.fixtures import generate, write
-from tests.conftest import ENGINES
+from gamify_analytics.synthetic import generate, write
+from tests.helpers.stores import ENGINE_PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The engine methods every statement passes through: the unit of a kill's position.
@@ -428,45 +431,43 @@ def _attempt(
 # --- what is compared -----------------------------------------------------------------------
 
 
-def _table(engine: Engine, table: str, drop: tuple[str, ...] = (), final: bool = True) -> str:
-    """All columns but `drop` of a table (deduplicated as readers see it on ClickHouse)."""
-    if engine.kind == "clickhouse":
-        rest = f" EXCEPT ({', '.join(drop)})" if drop else ""
-        return f"SELECT *{rest} FROM {engine.database}.{table}{' FINAL' if final else ''}"
-    rest = f" EXCLUDE ({', '.join(drop)})" if drop else ""
-    return f"SELECT *{rest} FROM {table}"
-
-
-def _sql(engine: Engine) -> dict[str, str]:
-    """Every derived table as a query: the columns that are the same in an uninterrupted run."""
-    ch = engine.kind == "clickhouse"
-    db = f"{engine.database}." if ch else ""
-    as_text = (lambda c: f"toString({c})") if ch else (lambda c: f"CAST({c} AS VARCHAR)")
-    daily = (
-        f"SELECT user_id, metric, local_date, sum(value_sum) AS value_sum, sum(events) AS events,"
-        f" min(first_ts) AS first_ts, max(last) AS last, max(last_change) AS last_change"
-        f" FROM {db}daily_metrics GROUP BY user_id, metric, local_date"
-        if ch
-        else "SELECT * FROM daily_metrics"
+def _table(
+    engine: Engine, table: str, drop: tuple[str, ...] = (), final: bool = True
+) -> pl.DataFrame:
+    """All columns but `drop` of a table (deduplicated as readers see it, unless `final` is
+    off); nested columns (maps) as text, so rows compare and sort."""
+    source = engine.latest(table) if final else f"{engine.database}.{table}"
+    frame = _frame(engine, f"SELECT * FROM {source}").drop(drop)
+    nested = [c for c, t in frame.schema.items() if t.is_nested()]
+    return frame.with_columns(
+        [pl.col(c).map_elements(_text, return_dtype=pl.String) for c in nested]
     )
-    queries = {
-        "events": (
-            f"SELECT user_id, metric, event_id, value, ts, tz, local_date,"
-            f" {as_text('attributes')} AS attributes FROM {db}events"
+
+
+def _text(value: object) -> str:
+    """A nested value (a map read back as a dict or as key/value structs) as stable text."""
+    if isinstance(value, list):
+        value = {a["key"]: a["value"] for a in value}
+    return json.dumps(value, sort_keys=True)
+
+
+def _tables(engine: Engine) -> dict[str, pl.DataFrame]:
+    """Every derived table: the columns that are the same in an uninterrupted run."""
+    tables = {
+        "events": _table(engine, "events", final=False).select(
+            "user_id", "metric", "event_id", "value", "ts", "tz", "local_date", "attributes"
         ),
-        "users": (
-            f"SELECT user_id, tz, created_at, {as_text('attributes')} AS attributes"
-            f" FROM {db}users{' FINAL' if ch else ''}"
-        ),
+        "users": _table(engine, "users").select("user_id", "tz", "created_at", "attributes"),
         "rejects": _table(engine, "rejects", ("rejected_at",)),
-        "daily_metrics": daily,
+        "daily_metrics": engine.query("read/daily_metrics"),
         "tz_days": _table(engine, "tz_days"),
         "streak_chains": _table(engine, "streak_chains", ("version",)),
         # what readers take: per counter, the total of the latest run (a run killed after it
         # committed runs again, writing some totals once more under the next number)
-        "progress": (
-            f"SELECT scope, user_id, counter, {'argMax' if ch else 'arg_max'}(total, seq) AS total"
-            f" FROM {db}progress{' FINAL' if ch else ''} GROUP BY scope, user_id, counter"
+        "progress": _frame(
+            engine,
+            "SELECT scope, user_id, counter, argMax(total, seq) AS total"
+            f" FROM {engine.latest('progress')} GROUP BY scope, user_id, counter",
         ),
         "achievements": _table(engine, "achievements"),
         "streak_milestones": _table(engine, "streak_milestones"),
@@ -479,18 +480,17 @@ def _sql(engine: Engine) -> dict[str, str]:
         "leaderboard_snapshot_runs": _table(
             engine, "leaderboard_snapshot_runs", ("snap", "watermark_us", "points_seq")
         ),
-        # the rows of the snapshot each status row points at (reads use no other)
-        "leaderboard_snapshot": (
-            f"SELECT s.board AS board, s.run AS run, s.rank AS rank, s.user_id AS user_id,"
-            f" s.score AS score, s.last_change AS last_change"
-            f" FROM {db}leaderboard_snapshot AS s"
-            f" INNER JOIN ({_table(engine, 'leaderboard_snapshot_runs')}) AS r"
-            f" ON r.board = s.board AND r.run = s.run AND r.snap = s.snap"
-        ),
     }
-    if ch:
-        queries["event_keys"] = f"SELECT h FROM {db}event_keys"
-    return queries
+    # the rows of the snapshot each status row points at (reads use no other)
+    runs = _table(engine, "leaderboard_snapshot_runs").select("board", "run", "snap")
+    tables["leaderboard_snapshot"] = (
+        _table(engine, "leaderboard_snapshot", final=False)
+        .join(runs, on=["board", "run", "snap"], how="semi")
+        .select("board", "run", "rank", "user_id", "score", "last_change")
+    )
+    if "event_keys" in engine.tables():  # the dedup index, where the engine keeps one
+        tables["event_keys"] = _frame(engine, f"SELECT h FROM {engine.database}.event_keys")
+    return tables
 
 
 #: Columns of API reads that say when, not what (the leaderboards dashboard's runs panel).
@@ -508,9 +508,7 @@ def _frame(engine: Engine, sql: str) -> pl.DataFrame:
 def _meta(engine: Engine) -> pl.DataFrame:
     """The jobs' committed state, less run-specific fields (watermarks, sequence numbers),
     and the newest stored event instant."""
-    db = f"{engine.database}." if engine.kind == "clickhouse" else ""
-    final = " FINAL" if engine.kind == "clickhouse" else ""
-    rows = _frame(engine, f"SELECT key, value FROM {db}meta{final}").rows()
+    rows = _frame(engine, f"SELECT key, value FROM {engine.latest('meta')}").rows()
     noise = {"watermark", "watermark_us", "seq", "points_seq", "consumed", "rebuilt"}
 
     def clean(value: object) -> object:
@@ -531,7 +529,7 @@ def _meta(engine: Engine) -> pl.DataFrame:
 def snapshot(g: Gamify, as_of: datetime) -> dict[str, pl.DataFrame]:
     """Everything compared, read from one store."""
     engine, config = g.engine, g.config
-    out = {name: _frame(engine, sql) for name, sql in _sql(engine).items()}
+    out = _tables(engine)
     out["meta"] = _meta(engine)
     for name in dashboards.NAMES:
         build = dashboard_rollups.load(engine, name)
@@ -546,9 +544,11 @@ def snapshot(g: Gamify, as_of: datetime) -> dict[str, pl.DataFrame]:
             for panel, frame in read.items():
                 out[f"dashboard {name}.{panel} rollups={rollups}"] = frame
     for board in config.leaderboards:
-        run = leaderboards.run_key(as_of.date(), board.period)
-        for key in (run, leaderboards.previous_key(run, board.period)):
-            doc = leaderboards.standings(engine, config, board.key, key, "", as_of)
+        run = periods.run_key(as_of.date(), board.period)
+        for key in (run, periods.previous_key(run, board.period)):
+            doc = dataclasses.asdict(
+                leaderboards.standings(engine, config, board.key, key, "", as_of)
+            )
             entries = pl.DataFrame(doc.pop("entries"), infer_schema_length=None)
             out[f"standings {board.key} {key}"] = entries.with_columns(
                 doc=pl.lit(json.dumps(doc, default=str))
@@ -600,8 +600,9 @@ def _difference(name: str, want: pl.DataFrame, got: pl.DataFrame) -> str | None:
 
 
 def _dsn(engine: str, root: Path) -> str:
+    """A store of its own in `root` (its processes open it, not this one's session store)."""
     root.mkdir(parents=True, exist_ok=True)
-    return f"chdb://{root / 'ch'}" if engine == "clickhouse" else f"duckdb://{root / 's.duckdb'}"
+    return dsns.of_engine(engine, root / "store")
 
 
 def _read(config: Config, dsn: str, as_of: datetime) -> dict[str, pl.DataFrame]:
@@ -643,7 +644,7 @@ def _faulty(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_killed_steps_rerun_to_the_uninterrupted_result(
     engine: str, data: Data, tmp_path: Path
 ) -> None:

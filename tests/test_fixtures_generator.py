@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import polars as pl
 import pytest
 
-from gamify_analytics import fixtures as fx
+from gamify_analytics import synthetic as fx
 from gamify_analytics import tz as tzdb
 
 END = date(2026, 3, 1)

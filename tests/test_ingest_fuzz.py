@@ -47,7 +47,7 @@ from gamify_analytics.engines import Engine
 from gamify_analytics.engines.base import normalize
 from gamify_analytics.ingest import load, validate
 from gamify_analytics.ingest.readers import EVENT_FIELDS, InputError, read_batches
-from tests.property_runner import run_examples
+from tests.helpers.hypothesis import run_examples
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NOW_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
@@ -817,8 +817,8 @@ def _check_rejects(engine: Engine, f: File, kind: str, stats: Counter) -> int:
     want = sorted((line, r.bad.field) for r, line in zip(f.rows, f.lines, strict=True) if r.bad)
     rejects = _sql(
         engine,
-        f"SELECT kind, source, line, field, reason, raw FROM {engine.database}.rejects"
-        f"{' FINAL' if engine.kind == 'clickhouse' else ''} WHERE source = '{f.path}'",
+        f"SELECT kind, source, line, field, reason, raw FROM {engine.latest('rejects')}"
+        f" WHERE source = '{f.path}'",
     )
     assert sorted((r["line"], r["field"]) for r in rejects) == want, f.path
     for r in rejects:
@@ -836,8 +836,8 @@ def _check_users(
     want = {r.want["user_id"]: r.want for r in users.rows if r.want}
     stored = _sql(
         engine,
-        f"SELECT user_id, tz, created_at, attributes FROM {engine.database}.users"
-        f"{' FINAL' if engine.kind == 'clickhouse' else ''} WHERE user_id LIKE 'p{n}%'",
+        f"SELECT user_id, tz, created_at, attributes FROM {engine.latest('users')}"
+        f" WHERE user_id LIKE 'p{n}%'",
     )
     got = {
         u["user_id"]: {

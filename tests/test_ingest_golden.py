@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from gamify_analytics.api import Gamify
-from tests.conftest import GOLDEN
+from tests.helpers.stores import GOLDEN
 
 FILES = [GOLDEN / "events.csv", GOLDEN / "events.ndjson", GOLDEN / "events.parquet"]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -33,13 +32,15 @@ from typer.testing import CliRunner
 
 from gamify_analytics.api import Gamify
 from gamify_analytics.cli import app
-from gamify_analytics.config import IDENTIFIER, KEY, ConfigError, load, parse
+from gamify_analytics.cli.output import Format, emit
+from gamify_analytics.config import ConfigError, load, parse
+from gamify_analytics.config.parse import KEY
 from gamify_analytics.dashboards import NAMES, Filters
 from gamify_analytics.engines import connect
+from gamify_analytics.engines.base import IDENTIFIER
 from gamify_analytics.engines.clickhouse import ClickHouseEngine
 from gamify_analytics.engines.duckdb import DuckDBEngine
-from gamify_analytics.output import Format, emit
-from tests.conftest import ENGINES
+from tests.helpers.stores import ENGINE_PARAMS, StoreFactory
 
 #: slow: every command and read with hostile values
 pytestmark = pytest.mark.slow
@@ -285,7 +286,9 @@ class Outcome:
     """What one scenario sent and got back."""
 
     vocab: Vocab
-    database: str | None  # ClickHouse's (DuckDB's is the file)
+    database: str
+    #: the client library that carried the statements (its wire is recorded for chdb)
+    driver: str
     engine_sql: list[str]
     wire_sql: list[str]
     cli_sql: list[str]
@@ -318,12 +321,7 @@ def dashboard_filters(v: Vocab) -> Filters:
 
 
 def tables(g: Gamify) -> set[str]:
-    e = g.engine
-    if e.kind == "clickhouse":
-        rows = e.query_sql(f"SELECT name FROM system.tables WHERE database = '{e.database}'", {})
-    else:
-        rows = e.query_sql("SELECT table_name AS name FROM information_schema.tables", {})
-    return set(rows.column("name").to_pylist())
+    return set(g.engine.tables())
 
 
 def attrs_dict(value: Any) -> dict[str, str]:
@@ -369,7 +367,7 @@ def scenario(v: Vocab, dsn: str, folder: Path, rec: Recorder) -> Outcome:
             r["user_id"]: attrs_dict(r["attributes"])
             for r in g.engine.query("read/users").to_dicts()
         }
-        database = g.engine.database if g.engine.kind == "clickhouse" else None
+        database, driver = g.engine.database, g.engine.driver
     # The command line, with arguments as a shell would pass them (argv cannot hold NUL).
     base = ["--config", str(config_path), "--dsn", dsn]
     rec.engine.clear()
@@ -396,13 +394,13 @@ def scenario(v: Vocab, dsn: str, folder: Path, rec: Recorder) -> Outcome:
     with Gamify(config, dsn) as g:
         after = tables(g)
     return Outcome(
-        v, database, engine_sql, wire_sql, cli_sql, cli_wire_sql, params, before, after, counts,
-        stored, stored_users, rejects, out["streaks"], out["achievements"], out["points"],
+        v, database, driver, engine_sql, wire_sql, cli_sql, cli_wire_sql, params, before, after,
+        counts, stored, stored_users, rejects, out["streaks"], out["achievements"], out["points"],
         out["ledger"], boards, dashboards, out_cli, bad_event, bad_user,
     )  # fmt: skip
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+@pytest.fixture(scope="module", params=ENGINE_PARAMS)
 def runs(
     request: pytest.FixtureRequest,
     chdb_root: Path,
@@ -411,21 +409,14 @@ def runs(
 ) -> Iterator[tuple[Outcome, Outcome]]:
     """The plain and the hostile scenario on one engine, each in a store of its own."""
     folder = tmp_path_factory.mktemp(f"inject_{request.param}")
-    names = [f"t_{uuid.uuid4().hex[:12]}" for _ in range(2)]
-    if request.param == "clickhouse":
-        dsns = [f"chdb://{chdb_root}?database={n}" for n in names]
-    else:
-        dsns = [f"duckdb://{folder / n}.duckdb" for n in names]
+    stores = StoreFactory(request.param, chdb_root, folder)
     try:
         yield (
-            scenario(PLAIN, dsns[0], folder / "plain", recorder),
-            scenario(EVIL, dsns[1], folder / "evil", recorder),
+            scenario(PLAIN, stores.new(), folder / "plain", recorder),
+            scenario(EVIL, stores.new(), folder / "evil", recorder),
         )
     finally:
-        if request.param == "clickhouse":
-            with connect(dsns[0]) as e:
-                for n in names:
-                    e.run_sql(f"DROP DATABASE IF EXISTS {n} SYNC", {})
+        stores.drop()
 
 
 # --- values: the same SQL, the values back as data ----------------------------------------------
@@ -438,7 +429,7 @@ def test_hostile_values_send_the_same_sql(runs: tuple[Outcome, Outcome]) -> None
         got = normalized(getattr(evil, attr), evil.database)
         want = normalized(getattr(plain, attr), plain.database)
         assert got == want, attr
-    if plain.database:
+    if plain.driver == "clickhouse-connect":
         assert len(plain.wire_sql) >= len(plain.engine_sql)
         assert len(plain.cli_wire_sql) >= len(plain.cli_sql)
     # and they did travel, as parameters

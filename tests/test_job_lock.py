@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from gamify_analytics import jobs, schema
+from gamify_analytics import jobs
 from gamify_analytics.config import load
-from gamify_analytics.engines import Engine, StoreError, connect
-from tests.conftest import GOLDEN
+from gamify_analytics.engines import Engine, StoreError, connect, schema
+from tests.helpers.stores import GOLDEN
 
 CONFIG = load(GOLDEN / "config.toml")
 GAMIFY = [sys.executable, "-c", "from gamify_analytics.cli import run; run()"]
@@ -140,7 +140,7 @@ def test_two_concurrent_runs_one_holds_and_the_other_waits(
 
     monkeypatch.setitem(jobs.JOBS, "streaks", slow)
     failures: list[BaseException] = []
-    real_claim = jobs.claim
+    real_claim = jobs.locks.claim
     second_refused = threading.Event()
 
     def claim(*args: object, **kw: object) -> object:
@@ -151,7 +151,7 @@ def test_two_concurrent_runs_one_holds_and_the_other_waits(
                 second_refused.set()
             raise
 
-    monkeypatch.setattr(jobs, "claim", claim)
+    monkeypatch.setattr(jobs.locks, "claim", claim)
 
     def run(engine: Engine, **kw: object) -> None:
         try:

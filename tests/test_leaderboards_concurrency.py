@@ -11,7 +11,7 @@ import pytest
 from gamify_analytics import config, jobs, leaderboards
 from gamify_analytics.api import Gamify
 from gamify_analytics.engines import Engine, connect
-from tests.conftest import GOLDEN
+from tests.helpers.stores import GOLDEN
 
 CONFIG = config.parse(
     {
@@ -32,7 +32,7 @@ def test_concurrent_leaderboard_runs_finalize_each_run_once(
     dsn = f"chdb://{chdb_root}?database={ch_engine.database}"
     with Gamify(CONFIG, dsn) as g:
         g.ingest([GOLDEN / "events.csv"])
-    real = leaderboards.finalize_run
+    real = leaderboards.job.finalize_run
     finalizing, second_done = threading.Event(), threading.Event()
 
     def held_finalize(*args: object, **kw: object) -> int:
@@ -40,7 +40,7 @@ def test_concurrent_leaderboard_runs_finalize_each_run_once(
         second_done.wait(60)  # the first run stays inside the job until the second has tried
         return real(*args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(leaderboards, "finalize_run", held_finalize)
+    monkeypatch.setattr(leaderboards.job, "finalize_run", held_finalize)
     outcomes: dict[str, object] = {}
 
     def run(name: str) -> None:

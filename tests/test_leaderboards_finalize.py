@@ -20,13 +20,13 @@ import pytest
 
 from gamify_analytics import config, jobs
 from gamify_analytics.api import Gamify
+from tests.helpers.achievements import write_aevents
+from tests.helpers.leaderboards import entries, write_users
 from tests.reference import leaderboards as ref
 from tests.reference import streaks as sref
 from tests.reference.achievements import AEvent
 from tests.reference.leaderboards import Entry
 from tests.reference.streak_cases import NOW_MS, U
-from tests.test_achievements_property import write_aevents
-from tests.test_leaderboards_property import entries, write_users
 
 #: slow: job runs at many instants, on both engines
 pytestmark = pytest.mark.slow
@@ -359,7 +359,7 @@ def test_nothing_finalizes_before_the_wall_clock_reaches_its_time(
     before that time: its events may still arrive."""
     from gamify_analytics import leaderboards
 
-    monkeypatch.setattr(leaderboards, "wall_clock", lambda: BEFORE_DUE)
+    monkeypatch.setattr(leaderboards.runs, "wall_clock", lambda: BEFORE_DUE)
     with Gamify(cfg(), dsn) as g:
         ingest(g, tmp_path, "events", EVENTS)
         g.run(as_of=LATER)
@@ -367,7 +367,7 @@ def test_nothing_finalizes_before_the_wall_clock_reaches_its_time(
             got = read(g, key, D, LATER)
             assert got["status"] == "provisional", got
             assert read(g, key, D0, LATER)["status"] == "final"  # due by the wall clock too
-        monkeypatch.setattr(leaderboards, "wall_clock", lambda: DUE)
+        monkeypatch.setattr(leaderboards.runs, "wall_clock", lambda: DUE)
         g.run(as_of=LATER)
         for key in DAILY:
             got = read(g, key, D, LATER)

@@ -9,23 +9,10 @@ from gamify_analytics.engines import StoreError, connect
 from gamify_analytics.engines.base import MEMORY_GIB, memory_budget
 
 
-def _spill_settings(dsn: str) -> dict[str, int]:
+def _spill_settings(dsn: str) -> dict[str, int | str]:
     """What the engine applies to the jobs' statements, read back from the engine itself."""
     with connect(dsn) as e:
-        if e.kind == "duckdb":
-            sql = "SELECT current_setting('memory_limit') AS v"
-            return {"memory_limit": e.query_sql(sql, {}).column("v")[0].as_py()}
-        # a statement that stores the settings it ran with
-        e.run_sql(
-            f"CREATE TABLE {e.database}.spill ENGINE = Memory AS SELECT name, toUInt64(value) AS v"
-            " FROM system.settings WHERE name LIKE 'max_bytes_before_external_%'",
-            {},
-        )
-        table = e.query_sql(f"SELECT name, v FROM {e.database}.spill", {})
-        e.run_sql(f"DROP TABLE {e.database}.spill", {})
-        return dict(
-            zip(table.column("name").to_pylist(), table.column("v").to_pylist(), strict=True)
-        )
+        return e.memory_limits()
 
 
 def test_default_budget_and_override(monkeypatch: pytest.MonkeyPatch) -> None:

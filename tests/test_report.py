@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gamify_analytics import charts
 from gamify_analytics.api import Gamify
 from gamify_analytics.cli import app
 from gamify_analytics.config import load
-from gamify_analytics.dashboards import NAMES, PANELS, Filters
-from tests.conftest import GOLDEN
+from gamify_analytics.dashboards import NAMES, PANELS, Filters, charts
+from tests.helpers.stores import GOLDEN
 
 CONFIG = GOLDEN / "full.toml"
 #: Late enough for the golden days' leaderboard runs to be final, early enough for a streak

@@ -28,7 +28,7 @@ from gamify_analytics.cli import app
 from gamify_analytics.config import ConfigError, load
 from gamify_analytics.engines import connect
 from gamify_analytics.scheduler import Entry
-from tests.conftest import GOLDEN
+from tests.helpers.stores import GOLDEN
 
 CONFIG_PATH = GOLDEN / "config.toml"
 GAMIFY = [sys.executable, "-c", "from gamify_analytics.cli import run; run()"]

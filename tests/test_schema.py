@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from gamify_analytics import schema
-from gamify_analytics.engines import Engine
+from gamify_analytics.engines import Engine, schema
 from gamify_analytics.engines.clickhouse import ClickHouseEngine
 
 

@@ -17,9 +17,10 @@ from polars.testing import assert_frame_equal
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import load
 from gamify_analytics.dashboards import NAMES, query
-from gamify_analytics.fixtures import generate, write
-from tests.conftest import ENGINES, GOLDEN
-from tests.test_cli import GAMIFY
+from gamify_analytics.engines import dsn as dsns
+from gamify_analytics.synthetic import generate, write
+from tests.helpers.cli import GAMIFY
+from tests.helpers.stores import ENGINE_PARAMS, GOLDEN
 
 #: slow: processes racing for one store
 pytestmark = pytest.mark.slow
@@ -34,11 +35,7 @@ AS_OF = datetime(2024, 4, 10, 11, tzinfo=UTC)
 
 def _dsn(engine: str, tmp_path: Path, name: str) -> str:
     """A store of this test's own: the session's chdb path is held by this process."""
-    return (
-        f"chdb://{tmp_path / name}"
-        if engine == "clickhouse"
-        else f"duckdb://{tmp_path / name}.duckdb"
-    )
+    return dsns.of_engine(engine, tmp_path / name)
 
 
 def _hold(dsn: str) -> subprocess.Popen[str]:
@@ -82,7 +79,7 @@ def _waiting_cli(dsn: str, *args: str, cwd: Path) -> tuple[subprocess.Popen[str]
     return cmd, line
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_a_command_waits_for_a_held_store_and_gives_up_after_its_timeout(
     engine: str, tmp_path: Path
 ) -> None:
@@ -152,7 +149,7 @@ def _derived(g: Gamify) -> dict[str, pl.DataFrame]:
     return out
 
 
-@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_the_scheduler_firing_while_commands_run_leaves_what_one_clean_run_leaves(
     engine: str, tmp_path: Path
 ) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from gamify_analytics import config, streaks
+from gamify_analytics import config, streaks, watermarks
 from gamify_analytics.api import Gamify
-from gamify_analytics.fixtures import generate
+from gamify_analytics.synthetic import generate
 
 END = date(2024, 4, 10)
 CFG = config.parse(
@@ -64,7 +64,7 @@ def _batches(tmp_path: Path) -> list[tuple[Path, datetime]]:
     return files
 
 
-@pytest.mark.parametrize("margin", [timedelta(0), streaks.INFLIGHT_MARGIN])
+@pytest.mark.parametrize("margin", [timedelta(0), watermarks.INFLIGHT_MARGIN])
 @pytest.mark.slow
 def test_incremental_runs_equal_a_full_recompute(
     dsn: str, tmp_path: Path, margin: timedelta

@@ -17,7 +17,6 @@ instant. Completions already granted and finalized leaderboard runs are never ta
 from __future__ import annotations
 
 import itertools
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,9 @@ from hypothesis import strategies as st
 from gamify_analytics import config, jobs, leaderboards, streaks
 from gamify_analytics.api import Gamify
 from gamify_analytics.dashboards import NAMES, query
-from gamify_analytics.fixtures import generate, write
-from tests.property_runner import budget
+from gamify_analytics.synthetic import generate, write
+from tests.helpers.hypothesis import examples_on
+from tests.helpers.stores import StoreFactory
 
 #: slow: clean stores at every instant, on both engines
 pytestmark = pytest.mark.slow
@@ -111,28 +111,21 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 CLEAN: dict[tuple[str, datetime], dict[str, Any]] = {}
 
 
-class Stores:
-    """New stores beside the test's own (a database each on the session's chdb path, a file
-    each for DuckDB), and the state of a clean store at each instant, computed once per engine
-    (before any other store of the example is open: chdb opens one client at a time here)."""
+class Clean:
+    """Loaded stores from `stores`, and the state of a clean store at each instant, computed
+    once per engine (before any other store of the example is open: chdb opens one client at
+    a time here)."""
 
-    def __init__(self, dsn: str, tmp: Path, files: tuple[Path, Path]):
-        self.dsn, self.tmp, self.files = dsn, tmp, files
-        self.engine = "clickhouse" if dsn.startswith("chdb://") else "duckdb"
+    def __init__(self, stores: StoreFactory, engine: str, files: tuple[Path, Path]):
+        self.stores, self.engine, self.files = stores, engine, files
         for as_of in INSTANTS:
-            if (self.engine, as_of) not in CLEAN:
+            if (engine, as_of) not in CLEAN:
                 with self.loaded() as g:
                     g.run(as_of=as_of)
-                    CLEAN[self.engine, as_of] = state(g, as_of)
-
-    def new(self) -> str:
-        name = f"t_{uuid.uuid4().hex[:12]}"
-        if self.engine == "clickhouse":
-            return self.dsn.split("?", 1)[0] + f"?database={name}"
-        return f"duckdb://{self.tmp / name}.duckdb"
+                    CLEAN[engine, as_of] = state(g, as_of)
 
     def loaded(self) -> Gamify:
-        g = Gamify(cfg(), self.new())
+        g = Gamify(cfg(), self.stores.new())
         summary = g.ingest([self.files[0]], users=self.files[1])
         assert summary.accepted > 300 and not summary.rejected, summary
         return g
@@ -182,7 +175,7 @@ def assert_same(
         kept_final = key.startswith("board") and expected["status"] != actual["status"] == "final"
         if went_back and kept_final:
             run = date.fromisoformat(expected["run"])
-            board = leaderboards.find(cfg(), expected["leaderboard"])
+            board = cfg().leaderboard(expected["leaderboard"])
             assert as_of < leaderboards.due(run, board) <= latest, key
             continue
         if isinstance(expected, pl.DataFrame):
@@ -192,9 +185,9 @@ def assert_same(
 
 
 def test_going_back_is_refused_and_full_then_forward_equals_a_clean_store(
-    dsn: str, tmp_path: Path, files: tuple[Path, Path]
+    stores: StoreFactory, engine_name: str, files: tuple[Path, Path]
 ) -> None:
-    stores = Stores(dsn, tmp_path, files)
+    stores = Clean(stores, engine_name, files)
     t, early = INSTANTS[-1], datetime(2001, 1, 1, tzinfo=UTC)
     with stores.loaded() as g:
         g.run(as_of=t)
@@ -212,16 +205,16 @@ def test_going_back_is_refused_and_full_then_forward_equals_a_clean_store(
 
 @pytest.mark.slow
 def test_any_sequence_of_runs_leaves_a_clean_stores_state(
-    dsn: str, tmp_path: Path, files: tuple[Path, Path]
+    stores: StoreFactory, engine_name: str, files: tuple[Path, Path]
 ) -> None:
-    stores = Stores(dsn, tmp_path, files)
+    stores = Clean(stores, engine_name, files)
     sequences = st.lists(
         st.tuples(st.sampled_from(INSTANTS), st.booleans()), min_size=2, max_size=4
     )
     counter = itertools.count()
     a, b, c, d, e = INSTANTS
 
-    @budget(dsn, EXAMPLES)
+    @examples_on(engine_name, EXAMPLES)
     @given(sequences)
     # refused, then a --full back, then forward to before and past the latest instant
     @example([(d, False), (b, False), (a, True), (c, False), (e, False)])

@@ -11,11 +11,12 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from gamify_analytics import dashboard_rollups as rollups
 from gamify_analytics.api import Gamify
 from gamify_analytics.cli import app
 from gamify_analytics.config import load
-from tests.conftest import GOLDEN
+from gamify_analytics.dashboards import rollups
+from tests.helpers import sql
+from tests.helpers.stores import GOLDEN
 
 #: The golden metrics with a streak, an achievement, points and a leaderboard.
 CONFIG = GOLDEN / "full.toml"
@@ -34,26 +35,7 @@ def store(dsn: str) -> Iterator[Gamify]:
 
 def corrupt(g: Gamify) -> None:
     """Add 5 to one stored day of alice's lessons and 1 to one of her points awards."""
-    db = g.engine.database
-    where = "WHERE user_id = 'alice' AND metric = 'lessons' AND local_date = '2024-03-10'"
-    if g.engine.kind == "clickhouse":
-        settings = "SETTINGS mutations_sync = 2"
-        g.engine.run_sql(
-            f"ALTER TABLE {db}.daily_metrics UPDATE value_sum = value_sum + 5 {where} {settings}",
-            {},
-        )
-        g.engine.run_sql(
-            f"ALTER TABLE {db}.points_ledger UPDATE points = points + 1 "
-            f"WHERE user_id = 'alice' AND event_id = 'g1' {settings}",
-            {},
-        )
-    else:
-        g.engine.run_sql(f"UPDATE daily_metrics SET value_sum = value_sum + 5 {where}", {})
-        g.engine.run_sql(
-            "UPDATE points_ledger SET points = points + 1 "
-            "WHERE user_id = 'alice' AND event_id = 'g1'",
-            {},
-        )
+    sql.run(g.engine, "corrupt_alice")
 
 
 def test_a_clean_store_has_no_drift(store: Gamify) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import GOLDEN
+from tests.helpers.stores import GOLDEN
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,18 +12,18 @@ from hypothesis import strategies as st
 
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import Config
+from tests.helpers.stores import engine_of
 
 HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 
 
-def engine_of(dsn: str) -> str:
-    return "clickhouse" if dsn.startswith("chdb://") else "duckdb"
-
-
 def budget(dsn: str, examples: dict[str, int]) -> settings:
-    return settings(
-        max_examples=examples[engine_of(dsn)], deadline=None, suppress_health_check=HEALTH
-    )
+    """The settings for a store of `dsn`'s engine: `examples[engine]` examples."""
+    return examples_on(engine_of(dsn), examples)
+
+
+def examples_on(engine: str, examples: dict[str, int]) -> settings:
+    return settings(max_examples=examples[engine], deadline=None, suppress_health_check=HEALTH)
 
 
 def run_examples(
