@@ -195,8 +195,8 @@ def test_numbers_print_the_same_way_in_every_row(tmp_path: Path) -> None:
 
 
 def test_without_a_config_only_demo_and_fixtures_run(tmp_path: Path) -> None:
-    """No gamify.toml: a command stops in one line saying how to get one; `init --example`
-    writes a starter that then works."""
+    """No gamify.toml: a command stops in one line saying how to get one (the demo's rules are
+    never used in its place); `init --example` writes a starter that then works."""
     dsn = ["--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
     r = gamify(*dsn, "init", cwd=tmp_path)
     assert r.returncode == 1
@@ -208,6 +208,7 @@ def test_without_a_config_only_demo_and_fixtures_run(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "gamify.toml").is_file()
     assert gamify(*dsn, "init", "--example", cwd=tmp_path).returncode == 1  # no overwrite
+    assert gamify(*dsn, "run", cwd=tmp_path).returncode == 0
     assert gamify(*dsn, "streaks", cwd=tmp_path).returncode == 0
 
 
