@@ -231,8 +231,12 @@ class Gamify:
         return dashboards.query(self.reader, self.config, name, filters or Filters(), panels=panels)
 
     def report(self, out: str | Path, filters: Filters | None = None) -> Path:
-        """Write the HTML report (every dashboard panel as a chart) to `out`."""
-        return dashboards.write_report(self.reader, self.config, Path(out), filters or Filters())
+        """Write the HTML report (every dashboard panel as a chart) to `out`, as of the last
+        dashboards run (`read_as_of`)."""
+        as_of = self.read_as_of("dashboards")
+        return dashboards.write_report(
+            self.reader, self.config, Path(out), filters or Filters(), as_of
+        )
 
     def verify(self, sample: int = 1000, seed: int = 0) -> list[Check]:
         """Recompute a random sample of the stored aggregates from the raw events: one check
