@@ -3,6 +3,7 @@ its synthetic data."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -109,6 +110,18 @@ def load_demo_config() -> Config:
     return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
 
 
+def write_demo_config(dsn: str) -> Path:
+    """The demo's config as a file naming the demo's store, so that every other command can
+    read the demo's results with `--config` (no command falls back to the demo's rules)."""
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    path = DEMO_DIR / "gamify.toml"
+    path.write_text(
+        f"# written by `gamify demo`\n{DEMO_CONFIG}\n[storage]\ndsn = {json.dumps(dsn)}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
     """Generate (once) the demo's synthetic events and users."""
     from gamify_analytics.synthetic import generate, write
@@ -124,9 +137,11 @@ def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What `gamify demo` shows: the store, the ingest, the jobs, and a taste of each result."""
+    """What `gamify demo` shows: the store, the ingest, the jobs, and a taste of each result;
+    `config`: the demo's config file, for the commands that read its results."""
 
     store: str
+    config: str
     ingest: IngestSummary
     jobs: list[JobResult]
     stored_rows: dict[str, int]
@@ -149,6 +164,7 @@ def run_demo(dsn: str | None = None, steps: Steps = _quiet) -> DemoResult:
         pq.ParquetFile(events_path).metadata.num_rows + pq.ParquetFile(users_path).metadata.num_rows
     )
     with Gamify(load_demo_config(), dsn) as g:
+        config = write_demo_config(g.dsn)
         done = steps(f"ingesting into {g.dsn}", rows)
         summary = g.ingest([events_path], users_path, progress=lambda _f, n: done(n))
         as_of, jobs = datetime.now(UTC), []
@@ -159,6 +175,7 @@ def run_demo(dsn: str | None = None, steps: Steps = _quiet) -> DemoResult:
         board = g.leaderboard("daily_xp", run=date.today() - timedelta(days=2))
         return DemoResult(
             store=g.dsn,
+            config=str(config),
             ingest=summary,
             jobs=jobs,
             stored_rows=dict(g.counts().iter_rows()),

@@ -70,6 +70,10 @@ def test_demo_runs_from_nothing(tmp_path: Path) -> None:
     assert doc["ingest"]["accepted"] > 10_000 and doc["ingest"]["rejected"] == 0
     assert doc["stored_rows"]["events"] == doc["ingest"]["accepted"]
     assert (tmp_path / ".gamify" / "clickhouse").is_dir()
+    # the demo's results read back through the config file it wrote (there is no gamify.toml)
+    r = gamify("--config", doc["config"], "report", "--out", "report.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "report.html").stat().st_size > 10_000
 
 
 ACHIEVEMENTS_CONFIG = """

@@ -86,6 +86,7 @@ def demo(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     if fmt is not Format.table:  # one document for scripts
         doc = {
             "store": result.store,
+            "config": result.config,
             "ingest": result.ingest.as_dict(),
             "jobs": [dataclasses.asdict(j) for j in result.jobs],
             "stored_rows": result.stored_rows,
@@ -105,7 +106,9 @@ def demo(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     title = f"leaderboard {board.leaderboard} {board.run} ({board.status})"
     emit(board.frame(), fmt, title=title)
     top = result.top_streaks
-    err.print("next: gamify streaks --user " + (top["user_id"][0] if top.height else "ID"))
+    user = top["user_id"][0] if top.height else "ID"
+    err.print(f"next: gamify --config {result.config} streaks --user {user}")
+    err.print(f"  or: gamify --config {result.config} report --out report.html")
 
 
 @contextmanager
