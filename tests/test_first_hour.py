@@ -128,8 +128,9 @@ def test_reads_and_the_report_judge_as_of_the_last_run_and_say_so(
     assert doc["as_of"] == summary["as_of"] == "2024-04-08T00:00:00.000Z"
     for status in ("active", "at_risk", "broken"):
         assert summary[status] == statuses.count(status), status
-    for read, job in [(["points"], "points"), (["achievements"], "achievements")]:
-        assert said.format(job) in ok(*base, *read, cwd=tmp_path).stderr.splitlines()
+    for read, job in [(["points"], "points"), (["achievements"], "achievements")]:  # no --as-of
+        line = f"gamify: as of 2024-04-08T00:00:00.000Z (the last {job} run's)"
+        assert line in ok(*base, *read, cwd=tmp_path).stderr.splitlines()
     board = json.loads(
         ok(*base, "leaderboard", "daily_lessons", "--format", "json", cwd=tmp_path).stdout
     )

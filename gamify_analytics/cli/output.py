@@ -32,8 +32,8 @@ class Format(StrEnum):
 
 #: Messages name user-given paths, DSNs and keys: printed as text, never as rich markup
 #: (`[clickhouse]` or `a[/]b` would vanish or crash) or emoji codes.
-err = Console(stderr=True, markup=False, emoji=False, highlight=False)
-#: Wider than any table: what a table measures at when nothing limits it.
+err = Console(stderr=True, markup=False, emoji=False, highlight=False, soft_wrap=True)
+#: Wider than any table: off a terminal a table takes the width it needs.
 _UNLIMITED = 1_000_000
 
 
@@ -95,22 +95,26 @@ def _print_table(frame: pl.DataFrame, title: str | None) -> None:
     """A rich table on stdout: as wide as it needs when stdout is not a terminal; on a
     terminal, fitted to its width with long values folded onto more lines (never cut to "…"),
     saying so."""
-    from rich.measure import Measurement
+    from rich.cells import cell_len
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
     for c in frame.columns:
         table.add_column(c, overflow="fold")
-    for row in frame.iter_rows():
-        table.add_row(*("" if v is None else str(text.plain(v)) for v in row))
+    rows = [["" if v is None else str(text.plain(v)) for v in row] for row in frame.iter_rows()]
+    for row in rows:
+        table.add_row(*row)
     # Cells are data: rich would read `[/]` in a user id as markup (and fail) and
     # `:thumbs_up:` as an emoji.
     out = Console(markup=False, emoji=False)
-    wanted = Measurement.get(out, out.options.update(max_width=_UNLIMITED), table).maximum
-    if not out.is_terminal:
-        out = Console(markup=False, emoji=False, width=max(wanted, out.width))
-    elif wanted > out.width:
-        table.caption = "folded to fit the terminal: --format csv prints each row on one line"
+    if not out.is_terminal:  # a table only as wide as it needs, however wide that is
+        out = Console(markup=False, emoji=False, width=_UNLIMITED)
+    else:
+        widths = [
+            max([cell_len(c), *(cell_len(r[i]) for r in rows)]) for i, c in enumerate(frame.columns)
+        ]
+        if sum(w + 3 for w in widths) + 1 > out.width:  # cell, padding and border each
+            table.caption = "folded to fit the terminal: --format csv prints each row on one line"
     out.print(table)
 
 

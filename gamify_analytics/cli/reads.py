@@ -21,9 +21,14 @@ if TYPE_CHECKING:
     import polars as pl
 
 
-def said_as_of(instant: datetime, job: str, given: bool = False) -> None:
-    """The as-of a read used, on stderr (for tables and CSV; JSON carries it as a field)."""
-    why = "--as-of" if given else f"the last {job} run's; --as-of picks another instant"
+def said_as_of(instant: datetime, job: str, given: bool = False, *, option: bool = False) -> None:
+    """The as-of a read used, on stderr (for tables and CSV; JSON carries it as a field);
+    `option`: the command takes --as-of."""
+    why = (
+        "--as-of"
+        if given
+        else f"the last {job} run's" + ("; --as-of picks another instant" if option else "")
+    )
     note(f"as of {text.instant(instant)} ({why})")
 
 
@@ -51,7 +56,7 @@ def streaks(
         read = g.streak_history if history else g.streaks
         frame = read(streak, user=user, as_of=instant)
     if fmt is not Format.json:
-        said_as_of(instant, "streaks", given is not None)
+        said_as_of(instant, "streaks", given is not None, option=True)
     emit(rows_as_of(frame, instant, fmt), fmt, title="history" if history else "streaks")
 
 
@@ -106,6 +111,6 @@ def leaderboard(
         document: dict[str, Any] = {**doc.as_dict(), "as_of": instant}
         emit(document, fmt)
         return
-    said_as_of(instant, "leaderboards", given is not None)
+    said_as_of(instant, "leaderboards", given is not None, option=True)
     title = f"{doc.leaderboard} {doc.run} ({doc.status}, {doc.late} late)"
     emit(doc.frame(), fmt, title=title)
