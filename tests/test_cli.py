@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gamify_analytics.engines import connect
+from gamify_analytics.names import JOBS
 from tests.helpers.cli import gamify
 from tests.helpers.stores import GOLDEN
 
@@ -66,7 +67,9 @@ def test_a_held_embedded_store_is_reported_in_one_line(chdb_root: Path, tmp_path
 def test_demo_runs_from_nothing(tmp_path: Path) -> None:
     r = gamify("demo", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)  # stdout holds the results only; each step is a line on stderr
+    steps = [f"job {job}…" for job in JOBS]
+    assert [line for line in r.stderr.splitlines() if line.startswith("job ")] == steps
     assert doc["ingest"]["accepted"] > 10_000 and doc["ingest"]["rejected"] == 0
     assert doc["stored_rows"]["events"] == doc["ingest"]["accepted"]
     assert (tmp_path / ".gamify" / "clickhouse").is_dir()
