@@ -2,7 +2,10 @@
 
 `Gamify` is one store and one config. Writes (`init`, `ingest`, `run`) create or migrate the
 schema as needed; reads never do: a store without the current schema says to run `gamify
-init`. Tabular results are polars frames; the rest are typed results (dataclasses)."""
+init`. Reads that judge as of an instant (streaks, leaderboards) default to the as-of of the
+last successful run of the job that stores what they read (`read_as_of`), the instant the
+report and the dashboards show too. Tabular results are polars frames; the rest are typed
+results (dataclasses)."""
 
 from __future__ import annotations
 
@@ -18,8 +21,9 @@ from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import Filters
 from gamify_analytics.engines import Engine, connect, resolve_dsn, retry_busy, schema
+from gamify_analytics.errors import NotRunYet
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
-from gamify_analytics.jobs import JobResult
+from gamify_analytics.jobs import JOBS, JobResult, ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT
 from gamify_analytics.leaderboards import Standings
 from gamify_analytics.verify import Check
@@ -133,6 +137,25 @@ class Gamify:
             self._schema_checked = True
         return self.engine
 
+    def last_runs(self) -> dict[str, datetime]:
+        """Per job that has run, the as-of of its last successful run (the run ledger)."""
+        return ledger.last_as_of(self.reader, list(JOBS))
+
+    def read_as_of(self, job: str, as_of: datetime | None = None) -> datetime:
+        """The instant a read of what `job` stores is judged at: `as_of` when given, else the
+        as-of of the job's last successful run, so that every read and the report agree on
+        one instant without being told. Raises NotRunYet when the job never ran and no
+        instant is given: its tables are empty, and an empty answer would look like a real
+        one."""
+        if as_of is not None:
+            return as_of
+        last = self.last_runs()
+        if job in last:
+            return last[job]
+        if not last:
+            raise NotRunYet("no job has run yet: gamify run")
+        raise NotRunYet(f"the {job} job has not run yet: gamify run")
+
     def streaks(
         self,
         streak: str | None = None,
@@ -140,13 +163,15 @@ class Gamify:
         user: str | None = None,
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
-        """Streak state per user, computed from the events as of `as_of` (default now)."""
+        """Streak state per user, computed from the events as of `as_of` (default: the last
+        streaks run's, `read_as_of`)."""
         return self._per_streak(streaks.compute, streaks.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
     ) -> pl.DataFrame:
-        """Streak period history (qualifying and frozen periods)."""
+        """Streak period history (qualifying and frozen periods), as of `as_of` (default: the
+        last streaks run's)."""
         return self._per_streak(streaks.history, streaks.HISTORY_SCHEMA, streak, user, as_of)
 
     def _per_streak(
@@ -158,9 +183,10 @@ class Gamify:
         as_of: datetime | None,
     ) -> pl.DataFrame:
         """`read` for one streak, or every streak of the config, stacked."""
-        keys = [streak] if streak else [s.key for s in self.config.streaks]
+        keys = [self.config.streak(streak).key] if streak else [s.key for s in self.config.streaks]
         users = [user] if user else None
-        frames = [read(self.reader, self.config, k, as_of, users) for k in keys]
+        instant = self.read_as_of("streaks", as_of)
+        frames = [read(self.reader, self.config, k, instant, users) for k in keys]
         return pl.concat(frames) if frames else pl.DataFrame(schema=frame_schema)
 
     def achievements(self, *, user: str | None = None) -> pl.DataFrame:
@@ -187,8 +213,12 @@ class Gamify:
         group: str = "",
         as_of: datetime | None = None,
     ) -> Standings:
-        """Standings of one run and group: final if finalized, else live (provisional)."""
-        return leaderboards.standings(self.reader, self.config, key, run, group, as_of)
+        """Standings of one run and group: final if finalized, else live (provisional) as of
+        `as_of` (default: the last leaderboards run's, `read_as_of`); the run defaults to the
+        one holding that instant."""
+        self.config.leaderboard(key)  # an unknown board is named before anything is read
+        instant = self.read_as_of("leaderboards", as_of)
+        return leaderboards.standings(self.reader, self.config, key, run, group, instant)
 
     def dashboard(
         self,
@@ -201,8 +231,12 @@ class Gamify:
         return dashboards.query(self.reader, self.config, name, filters or Filters(), panels=panels)
 
     def report(self, out: str | Path, filters: Filters | None = None) -> Path:
-        """Write the HTML report (every dashboard panel as a chart) to `out`."""
-        return dashboards.write_report(self.reader, self.config, Path(out), filters or Filters())
+        """Write the HTML report (every dashboard panel as a chart) to `out`, as of the last
+        dashboards run (`read_as_of`)."""
+        as_of = self.read_as_of("dashboards")
+        return dashboards.write_report(
+            self.reader, self.config, Path(out), filters or Filters(), as_of
+        )
 
     def verify(self, sample: int = 1000, seed: int = 0) -> list[Check]:
         """Recompute a random sample of the stored aggregates from the raw events: one check
@@ -210,7 +244,12 @@ class Gamify:
         return verify_mod.verify(self.reader, self.config, sample, seed)
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
+        """Rejected input rows: kind, source, line, field, reason (quoting the value), raw."""
         return self.reader.query("read/rejects", {"limit": limit})
+
+    def duplicates(self, limit: int = 1000) -> pl.DataFrame:
+        """Input rows that repeated a stored event: source, line, user_id, metric, event_id."""
+        return self.reader.query("read/duplicates", {"limit": limit})
 
     def counts(self) -> pl.DataFrame:
         """Rows per stored table (events, users, rejects, daily aggregates)."""

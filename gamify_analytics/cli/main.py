@@ -1,6 +1,7 @@
 """`gamify`: the command line. Each command parses its options, calls the Python API, and
 prints; no logic lives here. Options are declared once (`options.py`), and the global ones
-reach each command through the typer context."""
+reach each command through the typer context. A command imports the API (and with it the
+engines and dataframe libraries) only when it runs: `gamify --help` imports none of them."""
 
 from __future__ import annotations
 

@@ -173,6 +173,10 @@ class Engine(ABC):
         """Keep rejected rows; the same (kind, source, line, field, reason) is kept once."""
         self.insert("rejects", frame)
 
+    def insert_duplicates(self, frame: pl.DataFrame) -> None:
+        """Keep which input rows were duplicates; the same (source, line) is kept once."""
+        self.insert("duplicates", frame)
+
     # --- what the store holds ------------------------------------------------------------
     def tables(self) -> list[str]:
         """The names of the store's tables."""

@@ -83,6 +83,9 @@ class DuckDBEngine(Engine):
     def insert_rejects(self, frame: pl.DataFrame) -> None:
         self._run_with("_gamify_batch", frame, "ingest/insert_rejects")
 
+    def insert_duplicates(self, frame: pl.DataFrame) -> None:
+        self._run_with("_gamify_batch", frame, "ingest/insert_duplicates")
+
     def _run_with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> None:
         if len(frame):
             with self._registered(name, frame):

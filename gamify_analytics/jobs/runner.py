@@ -14,17 +14,24 @@ from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine, StoreError
 from gamify_analytics.jobs import ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT, locked
+from gamify_analytics.names import JOBS as ORDER
 from gamify_analytics.records import Record
 
 JobFn = Callable[..., int]
-#: Dependency order: later jobs read what earlier ones store.
-JOBS: dict[str, JobFn] = {
-    "streaks": streaks.run_job,
-    "achievements": achievements.run_job,
-    "points": points.run_job,
-    "leaderboards": leaderboards.run_job,
-    "dashboards": dashboards.run_job,
-}
+#: In dependency order (`names.JOBS`): later jobs read what earlier ones store.
+JOBS: dict[str, JobFn] = dict(
+    zip(
+        ORDER,
+        (
+            streaks.run_job,
+            achievements.run_job,
+            points.run_job,
+            leaderboards.run_job,
+            dashboards.run_job,
+        ),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
