@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gamify_analytics import config as config_mod
 from gamify_analytics import scheduler
-from gamify_analytics.cli.options import AsOfOpt, FormatOpt, State, as_of, store
+from gamify_analytics.cli.options import AsOfOpt, FormatOpt, ScheduleOpt, State, as_of, store
 from gamify_analytics.cli.output import Format, emit, err
 from gamify_analytics.engines import StoreBusy
 from gamify_analytics.jobs import JOBS
 
 jobs_app = typer.Typer(no_args_is_help=True, help="The job schedule (jobs/schedule.toml).")
-
-ScheduleOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--schedule", envvar="GAMIFY_SCHEDULE", help="Schedule file (default: jobs/schedule.toml)."
-    ),
-]
 
 
 def run(
