@@ -134,8 +134,9 @@ class Gamify:
         """Remove every trace of `users` (docs/operations.md "Erasure"): idempotent; a killed
         erasure is finished by running it again with the same ids. Every job is held
         meanwhile: a running job makes it raise `jobs.JobBusy`, or with `wait` wait for it."""
+        ids = erase_mod.user_ids(users)
         self.init()
-        return erase_mod.erase(self.engine, self.config, users, wait=wait, timeout=timeout)
+        return erase_mod.erase(self.engine, self.config, ids, wait=wait, timeout=timeout)
 
     # --- reads -------------------------------------------------------------------------------
     @property

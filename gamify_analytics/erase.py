@@ -30,11 +30,11 @@ import polars as pl
 
 from gamify_analytics import leaderboards, periods, watermarks
 from gamify_analytics.config import Config, Leaderboard
-from gamify_analytics.engines import Engine, StoreError
+from gamify_analytics.engines import Engine, StoreError, naive_utc
 from gamify_analytics.errors import InputError
 from gamify_analytics.jobs import JOBS, ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT, locked
-from gamify_analytics.leaderboards.runs import facts_of, from_us, top_of
+from gamify_analytics.leaderboards.runs import from_us
 from gamify_analytics.records import Record
 
 #: The ledger's name for an erasure (it is not a job: nothing schedules it).
@@ -187,6 +187,8 @@ def _apply(
     rows = {"leaderboard_final": 0}
     for run in runs:
         rows["leaderboard_final"] += _rerank(engine, ids, run)
+    # the versions a rewrite replaced (kept until a merge where the newest row of a key wins)
+    _delete(engine, "leaderboard_final", "users", {"ids": ids})
     rows["leaderboard_snapshot"] = _drop_snapshots(engine, ids)
     for table, found_by in BY_USER.items():
         if table in stored:
@@ -250,8 +252,8 @@ def _groups_left(
     ids: list[str],
 ) -> dict[str, int]:
     """Per group of the run that loses someone: its participants after the erasure. A group
-    keeps its top `max_participants` only; when it was cut, erased users below the cut took
-    part too, and count out when they have a score in the run (the board's current rows)."""
+    keeps its top `max_participants` only; when it was cut, erased users below the cut may have
+    taken part too, and count out when they had a score in the run when it was finalized."""
     frame = engine.query("erase/final_rows", {"board": board_key, "run": run})
     erased = set(ids)
     below: dict[str, str] | None = None
@@ -272,9 +274,19 @@ def _groups_left(
 def _scored(
     engine: Engine, board: Leaderboard, run: date, status: dict[str, Any], ids: list[str]
 ) -> dict[str, str]:
-    """The users of `ids` with a score in the run as of its finalization, and their group."""
-    facts = facts_of(engine, board, status["as_of"])
-    scored = [r["user_id"] for r in top_of(engine, board, run, facts, "", len(ids), ids)]
+    """The users of `ids` who had a score in the run when it was finalized, and their group."""
+    kind, ref = board.source
+    first, last = periods.run_dates(run, board.period)
+    params = {
+        "ref": ref,
+        "run_first": first,
+        "run_last": last,
+        "as_of": naive_utc(status["as_of"]),
+        "finalized_watermark": from_us(status["watermark_us"]),
+        "committed": watermarks.committed_seq(engine, watermarks.POINTS),
+        "ids": ids,
+    }
+    scored = engine.query("erase/scored", params, source=kind)["user_id"].to_list()
     attrs = engine.query("erase/user_attributes", {"ids": scored})
     groups = {u: leaderboards.group_of(board, a) for u, a in attrs.iter_rows()}
     return {u: groups.get(u, leaderboards.group_of(board, None)) for u in scored}
