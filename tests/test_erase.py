@@ -227,3 +227,8 @@ def test_a_killed_erasure_run_again_ends_as_an_uninterrupted_one(
             assert g.status().erasures["pending"] == [], where
             assert standings(g, runs, everyone.t2) == want[0], where
             assert_same(reads(g, everyone.t2), want[1], where)
+
+
+def test_the_docs_give_every_tables_rule() -> None:
+    page = (ROOT / "docs" / "operations.md").read_text()
+    assert [t for t in erase_mod.RULES if f"`{t}`" not in page] == []
