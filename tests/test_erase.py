@@ -75,6 +75,16 @@ def test_erasing_alice_leaves_no_trace_and_no_drift(golden: Gamify) -> None:
     assert golden.status().erasures["pending"] == []
 
 
+def test_hostile_ids_are_data(golden: Gamify) -> None:
+    """Ids reach SQL as bound parameters and patterns only as escaped text: these match no
+    user, so nothing is deleted."""
+    tables = golden.engine.tables()
+    counts = golden.counts()
+    done = golden.erase(["' OR '1'='1", "x'); DROP TABLE events; --", "%", "_", "\\", ".*"])
+    assert not any(done.rows.values()) and done.runs_amended == 0
+    assert golden.engine.tables() == tables and golden.counts().equals(counts)
+
+
 def test_a_table_without_an_erasure_rule_is_refused_before_anything_changes(
     golden: Gamify,
 ) -> None:
