@@ -75,6 +75,20 @@ def test_erasing_alice_leaves_no_trace_and_no_drift(golden: Gamify) -> None:
     assert golden.status().erasures["pending"] == []
 
 
+def test_an_unfinished_erasure_alerts_and_is_finished_before_another(golden: Gamify) -> None:
+    """What a killed erasure leaves in `meta` (a count, never the ids) until it is run again."""
+    left = {"state": "pending", "users": 3, "started": "2026-01-01T00:00:00+00:00", "runs": []}
+    golden.engine.execute("admin/set_meta", {"key": "erase:" + "f" * 64, "value": json.dumps(left)})
+    report = golden.status()
+    assert report.erasures["pending"] == [
+        {"digest": "f" * 64, "users": 3, "started": "2026-01-01T00:00:00+00:00"}
+    ]
+    assert any("did not finish" in a for a in report.alerts) and not report.healthy
+    with pytest.raises(StoreError, match=r"^an erasure of 3 user\(s\) started at 2026-01-01"):
+        golden.erase(["alice"])
+    assert golden.achievements(user="alice").height == 1
+
+
 def test_hostile_ids_are_data(golden: Gamify) -> None:
     """Ids reach SQL as bound parameters and patterns only as escaped text: these match no
     user, so nothing is deleted."""

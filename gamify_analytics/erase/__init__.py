@@ -123,6 +123,7 @@ def erase(
         key = _STATE_PREFIX + hashed
         state = json.loads(engine.scalar("admin/get_meta", {"key": key}) or "null") or {}
         resumed = state.get("state") == "pending"
+        _refuse_another_pending(engine, hashed)
         run_id, started = uuid.uuid4().hex, datetime.now(UTC)
 
         def record(status: str, **kw: Any) -> None:
@@ -152,6 +153,17 @@ def erase(
         record("ok", finished=datetime.now(UTC))
     amended = sum(1 for r in state["runs"] if r["groups"])
     return Erasure(len(ids), hashed, resumed, amended, rows, round(time.perf_counter() - t0, 3))
+
+
+def _refuse_another_pending(engine: Engine, hashed: str) -> None:
+    """One erasure at a time: a killed one is finished first (the counts it planned for the
+    final runs it amends hold only while no other erasure changes them)."""
+    for other in pending(engine):
+        if other["digest"] != hashed:
+            raise StoreError(
+                f"an erasure of {other['users']} user(s) started at {other['started']} did not "
+                f"finish (hash {other['digest'][:12]}…): run gamify erase again with its ids first"
+            )
 
 
 def _apply(
