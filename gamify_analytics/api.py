@@ -9,23 +9,27 @@ results (dataclasses)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from gamify_analytics import achievements, dashboards, jobs, leaderboards, points, streaks
 from gamify_analytics import config as config_mod
+from gamify_analytics import erase as erase_mod
+from gamify_analytics import status as status_mod
 from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import Filters
 from gamify_analytics.engines import Engine, connect, resolve_dsn, retry_busy, schema
+from gamify_analytics.erase import Erasure
 from gamify_analytics.errors import NotRunYet
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
 from gamify_analytics.jobs import JOBS, JobResult, ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT
 from gamify_analytics.leaderboards import Standings
+from gamify_analytics.status import Scheduled, Status
 from gamify_analytics.verify import Check
 
 
@@ -127,6 +131,16 @@ class Gamify:
         if not wait:
             return attempt()
         return retry_busy(attempt, timeout=timeout, between=self.close)
+
+    def erase(
+        self, users: Iterable[str], *, wait: bool = False, timeout: float = WAIT_TIMEOUT
+    ) -> Erasure:
+        """Remove every trace of `users` (docs/operations.md "Erasure"): idempotent; a killed
+        erasure is finished by running it again with the same ids. Every job is held
+        meanwhile: a running job makes it raise `jobs.JobBusy`, or with `wait` wait for it."""
+        ids = erase_mod.user_ids(users)
+        self.init()
+        return erase_mod.erase(self.engine, self.config, ids, wait=wait, timeout=timeout)
 
     # --- reads -------------------------------------------------------------------------------
     @property
@@ -242,6 +256,21 @@ class Gamify:
         """Recompute a random sample of the stored aggregates from the raw events: one check
         each (check, sampled, drifted, example); `seed` picks the sample."""
         return verify_mod.verify(self.reader, self.config, sample, seed)
+
+    def status(
+        self,
+        schedule: Sequence[Scheduled] = (),
+        *,
+        now: datetime | None = None,
+        last: int = status_mod.LAST_RUNS,
+        grace: timedelta = status_mod.GRACE,
+    ) -> Status:
+        """The store's health for monitoring (docs/operations.md "Monitoring"): jobs against
+        `schedule` (entries of `scheduler.load_schedule`), ingest, backlog, freshness, skew,
+        leaderboard finalization and erasures; `healthy` is false when something alerts."""
+        return status_mod.status(
+            self.reader, self.config, schedule, now=now, last=last, grace=grace
+        )
 
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
         """Rejected input rows: kind, source, line, field, reason (quoting the value), raw."""

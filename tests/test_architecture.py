@@ -20,6 +20,8 @@ FLOORS = [
     ("periods",),
     (*DOMAINS, "synthetic"),
     ("jobs", "verify"),
+    ("erase",),
+    ("status",),
     ("api",),
     ("demo", "scheduler"),
     ("bench",),

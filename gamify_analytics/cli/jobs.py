@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gamify_analytics.cli.options import FormatOpt, RunAsOfOpt, State, as_of, store
+from gamify_analytics.cli.options import FormatOpt, RunAsOfOpt, ScheduleOpt, State, as_of, store
 from gamify_analytics.cli.output import Format, emit, err
 from gamify_analytics.errors import StoreBusy
 from gamify_analytics.names import JOBS
@@ -19,13 +18,6 @@ from gamify_analytics.names import JOBS
 MISFIRE_GRACE_HELP = "15 minutes"
 
 jobs_app = typer.Typer(no_args_is_help=True, help="The job schedule (jobs/schedule.toml).")
-
-ScheduleOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--schedule", envvar="GAMIFY_SCHEDULE", help="Schedule file (default: jobs/schedule.toml)."
-    ),
-]
 
 
 def run(

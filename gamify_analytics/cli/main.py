@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from gamify_analytics.cli import dashboards, jobs, reads, store, tools
+from gamify_analytics.cli import dashboards, jobs, operate, reads, store, tools
 from gamify_analytics.cli.options import STORE_TIMEOUT, ConfigOpt, DsnOpt, State, StoreTimeoutOpt
 from gamify_analytics.cli.output import err
 from gamify_analytics.errors import GamifyError
@@ -21,6 +21,8 @@ for command in (reads.streaks, reads.achievements, reads.points, reads.leaderboa
     app.command()(command)
 for command in (dashboards.dashboard, dashboards.report, dashboards.verify):
     app.command()(command)
+app.command("status")(operate.status_cmd)
+app.command()(operate.erase)
 app.command("scheduler")(jobs.scheduler_cmd)
 app.add_typer(jobs.jobs_app, name="jobs")
 app.add_typer(tools.fixtures_app, name="fixtures")

@@ -75,6 +75,14 @@ AttrOpt = Annotated[
 ]
 
 
+ScheduleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--schedule", envvar="GAMIFY_SCHEDULE", help="Schedule file (default: jobs/schedule.toml)."
+    ),
+]
+
+
 @dataclass(frozen=True)
 class State:
     """The global options of this invocation (the `gamify` callback sets it)."""

@@ -61,6 +61,13 @@ class DuckDBEngine(Engine):
             with self._registered("_gamify_insert", frame):
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gamify_insert")
 
+    def upsert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        if len(frame):
+            with self._registered("_gamify_insert", frame):
+                self.con.execute(
+                    f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _gamify_insert"
+                )
+
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
             return pl.Series("i", [], dtype=pl.UInt32)

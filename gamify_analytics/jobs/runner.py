@@ -9,7 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from gamify_analytics import achievements, dashboards, leaderboards, points, streaks, text
+from gamify_analytics import (
+    achievements,
+    dashboards,
+    leaderboards,
+    points,
+    streaks,
+    text,
+    watermarks,
+)
 from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine, StoreError
 from gamify_analytics.jobs import ledger
@@ -93,7 +101,9 @@ def run(
             fn = JOBS[name]
             run_id = run_ids[name]
             started = datetime.now(UTC)
-            ledger.record(engine, run_id, name, as_of, started, "running")
+            # what the job finds ingested by now, it processes (`gamify status`: its backlog)
+            mark = watermarks.watermark_us(engine)
+            ledger.record(engine, run_id, name, as_of, started, "running", watermark_us=mark)
             t0 = time.perf_counter()
             try:
                 rows = fn(engine, config, as_of, full=full)
@@ -107,10 +117,19 @@ def run(
                     "failed",
                     error=str(e)[:2000],
                     finished=datetime.now(UTC),
+                    watermark_us=mark,
                 )
                 raise
             ledger.record(
-                engine, run_id, name, as_of, started, "ok", rows, finished=datetime.now(UTC)
+                engine,
+                run_id,
+                name,
+                as_of,
+                started,
+                "ok",
+                rows,
+                finished=datetime.now(UTC),
+                watermark_us=mark,
             )
             seconds = round(time.perf_counter() - t0, 3)
             results.append(JobResult(name, as_of, "ok", rows, seconds))
