@@ -24,6 +24,7 @@ BY_USER = {
             "progress",
             "achievements",
             "points_ledger",
+            "duplicates",
         ),
         "users",
     ),
