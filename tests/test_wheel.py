@@ -16,6 +16,17 @@ import pytest
 from tests.helpers.stores import GOLDEN
 
 ROOT = Path(__file__).resolve().parents[1]
+#: What a checkout holds beside its sources: build output, environments, local stores.
+UNPACKAGED = (
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    ".venv",
+    "__pycache__",
+    ".gamify",
+    "bench-data",
+)
 
 
 def _run(*args: str | Path, cwd: Path, timeout: float = 900) -> str:
@@ -30,7 +41,11 @@ def _run(*args: str | Path, cwd: Path, timeout: float = 900) -> str:
 def test_a_wheel_installed_elsewhere_runs_end_to_end(tmp_path: Path) -> None:
     dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
     work.mkdir()
-    _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, ROOT, cwd=tmp_path)
+    # built from a copy without build output: setuptools reuses a checkout's `build/`, whose
+    # files deleted since would ride along (a clean clone has none)
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(*UNPACKAGED))
+    _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", dist, src, cwd=tmp_path)
     [wheel] = dist.glob("gamify_analytics-*.whl")
     _run(sys.executable, "-m", "venv", venv, cwd=tmp_path)
     _run(venv / "bin" / "python", "-m", "pip", "install", "-q", wheel, cwd=tmp_path)
