@@ -100,9 +100,15 @@ def points_rebuilt(engine: Engine, system: str) -> int:
     return int(state.get("systems", {}).get(system, {}).get("rebuilt", 0))
 
 
+#: What a stored chain means: a new number when it changes, so chains stored by an earlier
+#: version are recomputed (2: ordinals counted in days since 1970-01-01).
+CHAIN_FORMAT = 2
+
+
 def rules_fingerprint(item: Any) -> str:
-    """Identifies a streak's rules: chains stored under other rules are recomputed."""
-    return hashlib.sha256(repr(item).encode()).hexdigest()[:16]
+    """Identifies a streak's rules (and the stored chain's format): chains stored under other
+    rules are recomputed."""
+    return hashlib.sha256(repr((CHAIN_FORMAT, item)).encode()).hexdigest()[:16]
 
 
 def streak_key(streak: Streak) -> str:
