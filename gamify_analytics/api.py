@@ -2,26 +2,34 @@
 
 `Gamify` is one store and one config. Writes (`init`, `ingest`, `run`) create or migrate the
 schema as needed; reads never do: a store without the current schema says to run `gamify
-init`. Tabular results are polars frames; the rest are typed results (dataclasses)."""
+init`. Reads that judge as of an instant (streaks, leaderboards) default to the as-of of the
+last successful run of the job that stores what they read (`read_as_of`), the instant the
+report and the dashboards show too. Tabular results are polars frames; the rest are typed
+results (dataclasses)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from gamify_analytics import achievements, dashboards, jobs, leaderboards, points, streaks
 from gamify_analytics import config as config_mod
+from gamify_analytics import erase as erase_mod
+from gamify_analytics import status as status_mod
 from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import Filters
 from gamify_analytics.engines import Engine, connect, resolve_dsn, retry_busy, schema
+from gamify_analytics.erase import Erasure
+from gamify_analytics.errors import NotRunYet
 from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
-from gamify_analytics.jobs import JobResult
+from gamify_analytics.jobs import JOBS, JobResult, ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT
 from gamify_analytics.leaderboards import Standings
+from gamify_analytics.status import Scheduled, Status
 from gamify_analytics.verify import Check
 
 
@@ -124,6 +132,16 @@ class Gamify:
             return attempt()
         return retry_busy(attempt, timeout=timeout, between=self.close)
 
+    def erase(
+        self, users: Iterable[str], *, wait: bool = False, timeout: float = WAIT_TIMEOUT
+    ) -> Erasure:
+        """Remove every trace of `users` (docs/operations.md "Erasure"): idempotent; a killed
+        erasure is finished by running it again with the same ids. Every job is held
+        meanwhile: a running job makes it raise `jobs.JobBusy`, or with `wait` wait for it."""
+        ids = erase_mod.user_ids(users)
+        self.init()
+        return erase_mod.erase(self.engine, self.config, ids, wait=wait, timeout=timeout)
+
     # --- reads -------------------------------------------------------------------------------
     @property
     def reader(self) -> Engine:
@@ -133,6 +151,25 @@ class Gamify:
             self._schema_checked = True
         return self.engine
 
+    def last_runs(self) -> dict[str, datetime]:
+        """Per job that has run, the as-of of its last successful run (the run ledger)."""
+        return ledger.last_as_of(self.reader, list(JOBS))
+
+    def read_as_of(self, job: str, as_of: datetime | None = None) -> datetime:
+        """The instant a read of what `job` stores is judged at: `as_of` when given, else the
+        as-of of the job's last successful run, so that every read and the report agree on
+        one instant without being told. Raises NotRunYet when the job never ran and no
+        instant is given: its tables are empty, and an empty answer would look like a real
+        one."""
+        if as_of is not None:
+            return as_of
+        last = self.last_runs()
+        if job in last:
+            return last[job]
+        if not last:
+            raise NotRunYet("no job has run yet: gamify run")
+        raise NotRunYet(f"the {job} job has not run yet: gamify run")
+
     def streaks(
         self,
         streak: str | None = None,
@@ -140,13 +177,15 @@ class Gamify:
         user: str | None = None,
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
-        """Streak state per user, computed from the events as of `as_of` (default now)."""
+        """Streak state per user, computed from the events as of `as_of` (default: the last
+        streaks run's, `read_as_of`)."""
         return self._per_streak(streaks.compute, streaks.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
     ) -> pl.DataFrame:
-        """Streak period history (qualifying and frozen periods)."""
+        """Streak period history (qualifying and frozen periods), as of `as_of` (default: the
+        last streaks run's)."""
         return self._per_streak(streaks.history, streaks.HISTORY_SCHEMA, streak, user, as_of)
 
     def _per_streak(
@@ -158,9 +197,10 @@ class Gamify:
         as_of: datetime | None,
     ) -> pl.DataFrame:
         """`read` for one streak, or every streak of the config, stacked."""
-        keys = [streak] if streak else [s.key for s in self.config.streaks]
+        keys = [self.config.streak(streak).key] if streak else [s.key for s in self.config.streaks]
         users = [user] if user else None
-        frames = [read(self.reader, self.config, k, as_of, users) for k in keys]
+        instant = self.read_as_of("streaks", as_of)
+        frames = [read(self.reader, self.config, k, instant, users) for k in keys]
         return pl.concat(frames) if frames else pl.DataFrame(schema=frame_schema)
 
     def achievements(self, *, user: str | None = None) -> pl.DataFrame:
@@ -187,8 +227,12 @@ class Gamify:
         group: str = "",
         as_of: datetime | None = None,
     ) -> Standings:
-        """Standings of one run and group: final if finalized, else live (provisional)."""
-        return leaderboards.standings(self.reader, self.config, key, run, group, as_of)
+        """Standings of one run and group: final if finalized, else live (provisional) as of
+        `as_of` (default: the last leaderboards run's, `read_as_of`); the run defaults to the
+        one holding that instant."""
+        self.config.leaderboard(key)  # an unknown board is named before anything is read
+        instant = self.read_as_of("leaderboards", as_of)
+        return leaderboards.standings(self.reader, self.config, key, run, group, instant)
 
     def dashboard(
         self,
@@ -201,16 +245,40 @@ class Gamify:
         return dashboards.query(self.reader, self.config, name, filters or Filters(), panels=panels)
 
     def report(self, out: str | Path, filters: Filters | None = None) -> Path:
-        """Write the HTML report (every dashboard panel as a chart) to `out`."""
-        return dashboards.write_report(self.reader, self.config, Path(out), filters or Filters())
+        """Write the HTML report (every dashboard panel as a chart) to `out`, as of the last
+        dashboards run (`read_as_of`)."""
+        as_of = self.read_as_of("dashboards")
+        return dashboards.write_report(
+            self.reader, self.config, Path(out), filters or Filters(), as_of
+        )
 
     def verify(self, sample: int = 1000, seed: int = 0) -> list[Check]:
         """Recompute a random sample of the stored aggregates from the raw events: one check
         each (check, sampled, drifted, example); `seed` picks the sample."""
         return verify_mod.verify(self.reader, self.config, sample, seed)
 
+    def status(
+        self,
+        schedule: Sequence[Scheduled] = (),
+        *,
+        now: datetime | None = None,
+        last: int = status_mod.LAST_RUNS,
+        grace: timedelta = status_mod.GRACE,
+    ) -> Status:
+        """The store's health for monitoring (docs/operations.md "Monitoring"): jobs against
+        `schedule` (entries of `scheduler.load_schedule`), ingest, backlog, freshness, skew,
+        leaderboard finalization and erasures; `healthy` is false when something alerts."""
+        return status_mod.status(
+            self.reader, self.config, schedule, now=now, last=last, grace=grace
+        )
+
     def rejects(self, limit: int = 1000) -> pl.DataFrame:
+        """Rejected input rows: kind, source, line, field, reason (quoting the value), raw."""
         return self.reader.query("read/rejects", {"limit": limit})
+
+    def duplicates(self, limit: int = 1000) -> pl.DataFrame:
+        """Input rows that repeated a stored event: source, line, user_id, metric, event_id."""
+        return self.reader.query("read/duplicates", {"limit": limit})
 
     def counts(self) -> pl.DataFrame:
         """Rows per stored table (events, users, rejects, daily aggregates)."""

@@ -3,18 +3,28 @@ its synthetic data."""
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 
 from gamify_analytics.config import Config, parse
 from gamify_analytics.ingest.load import IngestSummary
-from gamify_analytics.jobs import JobResult
+from gamify_analytics.jobs import JOBS, JobResult
 from gamify_analytics.leaderboards import Standings
+
+#: Told of each step of the demo as it starts (what it does, and how many units of work it
+#: has when that is known); returns the function to call with each number of units done.
+Steps = Callable[[str, int | None], Callable[[int], None]]
+
+
+def _quiet(_description: str, _total: int | None) -> Callable[[int], None]:
+    return lambda _done: None
+
 
 DEMO_CONFIG = """
 [[metrics]]
@@ -100,6 +110,18 @@ def load_demo_config() -> Config:
     return parse(tomllib.loads(DEMO_CONFIG), "<built-in demo config>")
 
 
+def write_demo_config(dsn: str) -> Path:
+    """The demo's config as a file naming the demo's store, so that every other command can
+    read the demo's results with `--config` (no command falls back to the demo's rules)."""
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    path = DEMO_DIR / "gamify.toml"
+    path.write_text(
+        f"# written by `gamify demo`\n{DEMO_CONFIG}\n[storage]\ndsn = {json.dumps(dsn)}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
     """Generate (once) the demo's synthetic events and users."""
     from gamify_analytics.synthetic import generate, write
@@ -115,9 +137,11 @@ def demo_files(users: int = 2000, days: int = 60) -> tuple[Path, Path]:
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What `gamify demo` shows: the store, the ingest, the jobs, and a taste of each result."""
+    """What `gamify demo` shows: the store, the ingest, the jobs, and a taste of each result;
+    `config`: the demo's config file, for the commands that read its results."""
 
     store: str
+    config: str
     ingest: IngestSummary
     jobs: list[JobResult]
     stored_rows: dict[str, int]
@@ -127,20 +151,31 @@ class DemoResult:
     leaderboard: Standings
 
 
-def run_demo(dsn: str | None = None, log: Callable[[str], None] = lambda _: None) -> DemoResult:
-    """The whole pipeline on the demo's data and config: ingest, every job, then reads."""
+def run_demo(dsn: str | None = None, steps: Steps = _quiet) -> DemoResult:
+    """The whole pipeline on the demo's data and config: ingest, every job (one step each, all
+    as of the same instant), then reads."""
+    import pyarrow.parquet as pq
+
     from gamify_analytics.api import Gamify
 
-    log("generating demo data (2,000 users, 60 days)…")
+    steps("generating demo data (2,000 users, 60 days)", None)
     events_path, users_path = demo_files()
+    rows = (
+        pq.ParquetFile(events_path).metadata.num_rows + pq.ParquetFile(users_path).metadata.num_rows
+    )
     with Gamify(load_demo_config(), dsn) as g:
-        log(f"ingesting into {g.dsn}…")
-        summary = g.ingest([events_path], users_path)
-        log("running the jobs…")
-        jobs = g.run()
+        config = write_demo_config(g.dsn)
+        done = steps(f"ingesting into {g.dsn}", rows)
+        summary = g.ingest([events_path], users_path, progress=lambda _f, n: done(n))
+        as_of, jobs = datetime.now(UTC), []
+        for name in JOBS:
+            steps(f"job {name}", None)
+            jobs += g.run([name], as_of=as_of)
+        steps("reading the results", None)
         board = g.leaderboard("daily_xp", run=date.today() - timedelta(days=2))
         return DemoResult(
             store=g.dsn,
+            config=str(config),
             ingest=summary,
             jobs=jobs,
             stored_rows=dict(g.counts().iter_rows()),

@@ -22,3 +22,8 @@ class StoreError(GamifyError, RuntimeError):
 
 class StoreBusy(StoreError):
     """Another process holds the store, or another run holds a job: waiting may help."""
+
+
+class NotRunYet(StoreError):
+    """A read of what a job computes, before that job has ever run: its tables are empty, and
+    an empty answer would look like a real one."""

@@ -20,7 +20,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from threading import TIMEOUT_MAX
 from typing import Any
@@ -46,6 +46,8 @@ DEFAULT_SCHEDULE = Path(str(importlib.resources.files("gamify_analytics.schedule
 #: at most this late (seconds); fires missed during a longer outage run once (coalesced).
 MISFIRE_GRACE = 15 * 60
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_TICK = timedelta(microseconds=1)
+_YEARS = timedelta(days=8 * 366)
 
 Log = Callable[[str], None]
 
@@ -62,6 +64,19 @@ class Entry:
 
     def next_fire(self, now: datetime | None = None) -> datetime | None:
         return self.trigger().get_next_fire_time(None, now or datetime.now(UTC))
+
+    def previous_fire(self, before: datetime) -> datetime | None:
+        """The latest fire at or before `before` (None if the expression never fired within
+        the last 8 years): looked for in a window that widens until it holds one."""
+        trigger = self.trigger()
+        for back in (timedelta(hours=1), timedelta(days=1), timedelta(days=32), _YEARS):
+            fire = trigger.get_next_fire_time(None, before - back)
+            if fire is None or fire > before:
+                continue
+            while (later := trigger.get_next_fire_time(None, fire + _TICK)) and later <= before:
+                fire = later
+            return fire
+        return None
 
     def runnable(self) -> list[str]:
         """The entry's jobs that exist today, in dependency order."""

@@ -13,13 +13,15 @@ PACKAGE = ROOT / "gamify_analytics"
 DOMAINS = ("ingest", "streaks", "achievements", "points", "leaderboards", "dashboards")
 #: Each module's floor: a module imports only modules on lower floors, or its own package.
 FLOORS = [
-    ("errors", "records", "text", "tz"),
+    ("errors", "names", "records", "text", "tz"),
     ("engines",),
     ("config",),
     ("watermarks",),
     ("periods",),
     (*DOMAINS, "synthetic"),
     ("jobs", "verify"),
+    ("erase",),
+    ("status",),
     ("api",),
     ("demo", "scheduler"),
     ("bench",),

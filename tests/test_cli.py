@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gamify_analytics.engines import connect
+from gamify_analytics.names import JOBS
 from tests.helpers.cli import gamify
 from tests.helpers.stores import GOLDEN
 
@@ -66,10 +67,16 @@ def test_a_held_embedded_store_is_reported_in_one_line(chdb_root: Path, tmp_path
 def test_demo_runs_from_nothing(tmp_path: Path) -> None:
     r = gamify("demo", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    doc = json.loads(r.stdout)
+    doc = json.loads(r.stdout)  # stdout holds the results only; each step is a line on stderr
+    steps = [f"job {job}…" for job in JOBS]
+    assert [line for line in r.stderr.splitlines() if line.startswith("job ")] == steps
     assert doc["ingest"]["accepted"] > 10_000 and doc["ingest"]["rejected"] == 0
     assert doc["stored_rows"]["events"] == doc["ingest"]["accepted"]
     assert (tmp_path / ".gamify" / "clickhouse").is_dir()
+    # the demo's results read back through the config file it wrote (there is no gamify.toml)
+    r = gamify("--config", doc["config"], "report", "--out", "report.html", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "report.html").stat().st_size > 10_000
 
 
 ACHIEVEMENTS_CONFIG = """
@@ -195,8 +202,8 @@ def test_numbers_print_the_same_way_in_every_row(tmp_path: Path) -> None:
 
 
 def test_without_a_config_only_demo_and_fixtures_run(tmp_path: Path) -> None:
-    """No gamify.toml: a command stops in one line saying how to get one; `init --example`
-    writes a starter that then works."""
+    """No gamify.toml: a command stops in one line saying how to get one (the demo's rules are
+    never used in its place); `init --example` writes a starter that then works."""
     dsn = ["--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
     r = gamify(*dsn, "init", cwd=tmp_path)
     assert r.returncode == 1
@@ -208,6 +215,7 @@ def test_without_a_config_only_demo_and_fixtures_run(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "gamify.toml").is_file()
     assert gamify(*dsn, "init", "--example", cwd=tmp_path).returncode == 1  # no overwrite
+    assert gamify(*dsn, "run", cwd=tmp_path).returncode == 0
     assert gamify(*dsn, "streaks", cwd=tmp_path).returncode == 0
 
 

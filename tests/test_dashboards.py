@@ -356,12 +356,24 @@ def test_leaderboards(g: Gamify, data: Data, fid: str) -> None:
     for board, values in sorted(scores.items()):
         if not values:
             continue
-        low, high = min(values), max(values)
-        bins = Counter(
-            min(9, int((v - low) * 10 // (high - low))) if high > low else 0 for v in values
-        )
-        histogram += [(board, b, bins[b]) for b in range(10)]
-    assert got["scores"].select("board", "bin", "entries").rows() == histogram
+        micros = [int(v * 10**6) for v in values]
+        width = round_width(micros, 10)
+        first = min(micros) // width
+        bins = Counter(m // width - first for m in micros)
+        n = max(micros) // width - first + 1
+        histogram += [(board, b, float((first + b) * width) / 10**6, bins[b]) for b in range(n)]
+    got_bins = got["scores"].select("board", "bin", "lower", "entries").rows()
+    assert got_bins == histogram
+
+
+def round_width(micros: list[int], bins: int) -> int:
+    """The histogram's bin width in micro-units: the narrowest 1, 2 or 5 × 10^k (at least one
+    whole unit when every score is whole) whose multiples cover the scores in `bins` bins."""
+    fractional = any(m % 10**6 for m in micros)
+    for width in (m * 10**k for k in range(37) for m in (1, 2, 5)):
+        if (fractional or width >= 10**6) and max(micros) // width - min(micros) // width < bins:
+            return width
+    raise AssertionError("no width fits")
 
 
 # --- contract, freshness, CLI -------------------------------------------------------------------
@@ -409,11 +421,12 @@ def test_cli_prints_json_and_csv(tmp_path: Path) -> None:
     base = ["--config", str(GOLDEN / "config.toml"), "--dsn", f"duckdb://{tmp_path / 'g.duckdb'}"]
     files = [str(GOLDEN / "events.csv"), "--users", str(GOLDEN / "users.csv")]
     assert gamify(*base, "ingest", *files, cwd=tmp_path).returncode == 0
+    assert gamify(*base, "run", "--as-of", "2024-05-01T00:00:00Z", cwd=tmp_path).returncode == 0
     window = ["--from", "2024-03-01", "--to", "2024-04-30"]
     r = gamify(*base, "dashboard", "overview", *window, "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
-    assert doc["dashboard"] == "overview"
+    assert (doc["dashboard"], doc["as_of"]) == ("overview", "2024-05-01T00:00:00.000Z")
     assert doc["filters"] == {
         "from": "2024-03-01",
         "to": "2024-04-30",
@@ -452,3 +465,24 @@ def test_cli_prints_json_and_csv(tmp_path: Path) -> None:
     ]
     r = gamify(*base, "dashboard", "overview", "--format", "csv", cwd=tmp_path)
     assert r.returncode != 0 and "pass --panel (active_users, events_per_metric)" in r.stderr
+
+
+def test_score_bins_have_round_edges(dsn: str, tmp_path: Path) -> None:
+    """Hand-checked: final scores -20, 71, 162 and 890 on one daily board fall into bins 100
+    wide from -100 (50 wide would need 19 bins), one entry each in [-100, 0), [0, 100),
+    [100, 200) and [800, 900)."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "user_id,metric,value,ts\n"
+        + "".join(
+            f"u{i},lessons,{v},2024-03-10T12:00:00Z\n" for i, v in enumerate((-20, 71, 162, 890))
+        )
+    )
+    with Gamify(GOLDEN / "full.toml", dsn) as g:
+        g.ingest([events])
+        g.run(as_of=datetime(2024, 3, 20, tzinfo=UTC))
+        day = Filters(date_from=date(2024, 3, 10), date_to=date(2024, 3, 10))
+        bins = g.dashboard("leaderboards", day, panels=["scores"])["scores"]
+    assert bins["lower"].to_list() == [float(x) for x in range(-100, 900, 100)]
+    assert bins["upper"].to_list() == [float(x) for x in range(0, 1000, 100)]
+    assert bins["entries"].to_list() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 1]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -462,11 +463,14 @@ def test_hostile_values_are_stored_exactly(runs: tuple[Outcome, Outcome]) -> Non
         )
         assert got == want
         assert o.users == user_attrs(v)
-        raws = {(r["kind"], r["reason"]): r["raw"] for r in o.rejects}
+        raws = {(r["kind"], r["field"]): r["raw"] for r in o.rejects}
         assert raws == {
-            ("event", "user_id: contains control characters"): o.bad_event_raw,
-            ("user", "user_id: contains control characters"): o.bad_user_raw[0],
+            ("event", "user_id"): o.bad_event_raw,
+            ("user", "user_id"): o.bad_user_raw[0],
         }
+        for r in o.rejects:  # the value is quoted, its control characters escaped
+            assert r["reason"].startswith('user_id: contains control characters: "'), r
+            assert not any(unicodedata.category(c) == "Cc" for c in r["reason"]), r
         assert o.counts == {"daily_metrics": sum(DAYS), "events": sum(DAYS), "rejects": 2,
                             "users": 6}  # fmt: skip
 

@@ -3,6 +3,7 @@ is drawn with data, nothing is fetched or run, user-supplied text is escaped."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -57,7 +58,10 @@ class Figures(HTMLParser):
         self.tags.add(tag)
         if tag == "figure":
             self._current = a["data-panel"]
-            self.panels[self._current] = {"drawn": 0, "declared": 0, "empty": 0}
+            collapsed = "collapsed" in (a.get("class") or "").split()
+            self.panels[self._current] = {
+                "drawn": 0, "declared": 0, "empty": 0, "collapsed": int(collapsed), "partial": 0
+            }  # fmt: skip
         if self._current is None:
             return
         panel = self.panels[self._current]
@@ -65,6 +69,7 @@ class Figures(HTMLParser):
         panel["drawn"] += "mark" in classes or "line" in classes
         panel["declared"] += int(a.get("data-marks") or 0)
         panel["empty"] += "empty" in classes
+        panel["partial"] += "partial" in classes
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "figure":
@@ -107,6 +112,16 @@ def test_every_panel_is_drawn_with_data(report: Path) -> None:
     assert "job streaks: finished" in dom and "as of 2024-04-08 00:00:00 UTC" in dom
 
 
+def test_the_dates_not_over_in_every_zone_are_marked_partial(report: Path) -> None:
+    """As of 2024-04-08 00:00 UTC the golden last local date, 2024-04-07, has not ended west
+    of UTC: charts over local dates shade it; charts over other things do not."""
+    figures, dom = open_in_browser(report)
+    assert "local dates from 2024-04-07 on are shaded as partial" in dom
+    assert figures.panels["overview/active_users"]["partial"] == 1
+    assert figures.panels["points/awarded"]["partial"] == 2  # a chart per unit
+    assert figures.panels["retention/curve"]["partial"] == 0
+
+
 def test_nothing_is_fetched_or_run_and_text_is_escaped(tmp_path: Path) -> None:
     dsn = f"duckdb://{tmp_path / 'g.duckdb'}"
     golden_store(dsn).close()
@@ -131,10 +146,12 @@ def test_an_empty_range_says_so_instead_of_drawing(tmp_path: Path) -> None:
     with golden_store(f"duckdb://{tmp_path / 'g.duckdb'}") as g:
         later = Filters(date_from=date(2030, 1, 1), date_to=date(2030, 1, 31))
         page = g.report(tmp_path / "r.html", later)
-    figures, _ = open_in_browser(page)
+    figures, dom = open_in_browser(page)
     assert figures.panels["overview/active_users"]["empty"] == 1
-    for panel, counts in figures.panels.items():  # no axes without data
+    for panel, counts in figures.panels.items():  # no axes without data: one line instead
+        assert counts["empty"] == counts["collapsed"], panel
         assert counts["empty"] == 1 or counts["declared"] > 0, panel
+    assert "Every value is 0 in this range." in dom  # the range's days are listed, all zero
 
 
 def test_chart_text_is_escaped() -> None:
@@ -145,6 +162,28 @@ def test_chart_text_is_escaped() -> None:
     svg = charts.svg(chart)
     assert "<b>" not in svg and "<i>" not in svg and 'a"b' not in svg
     assert "&lt;b&gt;&amp;" in svg and "&lt;i&gt;x&lt;/i&gt;" in svg
+
+
+def _centres(svg: str) -> list[float]:
+    """The x of each data mark's centre (bars: x + width / 2; dots: cx), in document order."""
+    bars = re.findall(r'<rect class="mark" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    dots = re.findall(r'<circle class="mark" cx="([\d.]+)"', svg)
+    return [float(x) + float(w) / 2 for x, w in bars] + [float(x) for x in dots]
+
+
+@pytest.mark.parametrize("kind", ["bar", "line"])
+def test_every_day_keeps_its_place_and_one_series_has_a_legend(kind: str) -> None:
+    """A day without a row is an empty slot among bars, as it is a gap in a line: the spacing
+    of the marks is the spacing of the dates (bars used to close up over a missing day)."""
+    days = [date(2024, 3, 1), date(2024, 3, 2), date(2024, 3, 4)]
+    chart = charts.Chart(
+        panel="p", kind=kind, x=days, series=[charts.Series("Users", [1.0, 2.0, 3.0])],  # type: ignore[arg-type]
+        x_title="Local date", y_title="Users",
+    )  # fmt: skip
+    svg = charts.svg(chart)
+    a, b, c = _centres(svg)
+    assert c - b == pytest.approx(2 * (b - a), abs=0.2)
+    assert '<g class="legend">' in svg and ">Users</text>" in svg
 
 
 def test_a_screenshot_renders(report: Path, tmp_path: Path) -> None:

@@ -17,14 +17,19 @@ from contextlib import contextmanager, redirect_stdout
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
 from gamify_analytics.cli.options import AttrOpt, FormatOpt, FromOpt, MetricOpt, ToOpt, store
 from gamify_analytics.cli.output import Format, emit, err
-from gamify_analytics.dashboards import NAMES, PANELS, Filters, resolve
+from gamify_analytics.cli.reads import said_as_of
+from gamify_analytics.names import DASHBOARDS
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from gamify_analytics.dashboards import Filters
 
 
 class DashboardFormat(StrEnum):
@@ -38,6 +43,8 @@ def filters_from(
     date_from: datetime | None, date_to: datetime | None, metric: str | None, attr: list[str] | None
 ) -> Filters:
     """The dashboard filters of the `--from/--to/--metric/--attr` options."""
+    from gamify_analytics.dashboards import Filters
+
     return Filters(
         date_from=date_from.date() if date_from else None,
         date_to=date_to.date() if date_to else None,
@@ -56,7 +63,7 @@ def _pair(value: str) -> tuple[str, str]:
 
 def dashboard(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(NAMES)}.")],
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(DASHBOARDS)}.")],
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     metric: MetricOpt = None,
@@ -68,7 +75,9 @@ def dashboard(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file (or dir).")] = None,
 ) -> None:
     """A dashboard's panels: overview, retention, engagement, streaks, achievements,
-    points, leaderboards."""
+    points, leaderboards (as of the last dashboards run; json: an as_of field)."""
+    from gamify_analytics.dashboards import PANELS, resolve
+
     if fmt is DashboardFormat.parquet and out is None:
         raise typer.BadParameter("parquet needs --out", param_hint="--out")
     if fmt is DashboardFormat.table and out is not None:
@@ -79,9 +88,12 @@ def dashboard(
             f"csv prints one panel: pass --panel ({', '.join(PANELS[name])})", param_hint="--panel"
         )
     with store(ctx) as g:
+        instant = g.read_as_of("dashboards")
         filters = filters_from(date_from, date_to, metric, attr)
         frames = g.dashboard(name, filters, panels=wanted)
         used = resolve(g.reader, g.config, filters)
+    if fmt is not DashboardFormat.json:
+        said_as_of(instant, "dashboards")
     if fmt is DashboardFormat.parquet:
         assert out is not None
         for path in _write_parquet(name, frames, out):
@@ -90,7 +102,8 @@ def dashboard(
     with _output(out):
         if fmt is DashboardFormat.json:
             panels = {p: f.to_dicts() for p, f in frames.items()}
-            emit({"dashboard": name, "filters": used.as_dict(), "panels": panels}, Format.json)
+            doc = {"dashboard": name, "filters": used.as_dict(), "panels": panels, "as_of": instant}
+            emit(doc, Format.json)
         else:
             for p, frame in frames.items():
                 emit(frame, Format(fmt.value), title=f"{name}.{p}")
@@ -126,9 +139,12 @@ def report(
     metric: MetricOpt = None,
     attr: AttrOpt = None,
 ) -> None:
-    """One self-contained HTML page: a chart for every dashboard panel, filtered."""
+    """One self-contained HTML page: a chart for every dashboard panel, filtered, as of the
+    last dashboards run."""
     with store(ctx) as g:
+        instant = g.read_as_of("dashboards")
         path = g.report(out, filters_from(date_from, date_to, metric, attr))
+    said_as_of(instant, "dashboards")
     err.print(f"wrote {path}")
 
 

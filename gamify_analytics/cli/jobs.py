@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gamify_analytics import config as config_mod
-from gamify_analytics import scheduler
-from gamify_analytics.cli.options import AsOfOpt, FormatOpt, State, as_of, store
+from gamify_analytics.cli.options import FormatOpt, RunAsOfOpt, ScheduleOpt, State, as_of, store
 from gamify_analytics.cli.output import Format, emit, err
-from gamify_analytics.engines import StoreBusy
-from gamify_analytics.jobs import JOBS
+from gamify_analytics.errors import StoreBusy
+from gamify_analytics.names import JOBS
+
+#: `scheduler.MISFIRE_GRACE`, the default of --misfire-grace, said in the help without
+#: importing the scheduler (tests/test_cli.py checks they agree).
+MISFIRE_GRACE_HELP = "15 minutes"
 
 jobs_app = typer.Typer(no_args_is_help=True, help="The job schedule (jobs/schedule.toml).")
-
-ScheduleOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--schedule", envvar="GAMIFY_SCHEDULE", help="Schedule file (default: jobs/schedule.toml)."
-    ),
-]
 
 
 def run(
@@ -31,7 +25,7 @@ def run(
     jobs: Annotated[
         list[str] | None, typer.Argument(help=f"Jobs to run (default: all): {', '.join(JOBS)}.")
     ] = None,
-    at: AsOfOpt = None,
+    at: RunAsOfOpt = None,
     full: Annotated[bool, typer.Option(help="Recompute from scratch.")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Wait while a job is busy.")] = False,
     fmt: FormatOpt = Format.table,
@@ -57,6 +51,8 @@ def jobs_list(
     ctx: typer.Context, schedule: ScheduleOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
     """Each entry: cron (UTC), jobs, description, last run of its last job, next fire."""
+    from gamify_analytics import scheduler
+
     entries = scheduler.load_schedule(schedule)
     with store(ctx) as g:
         try:
@@ -75,6 +71,9 @@ def jobs_crontab(
     ctx: typer.Context, schedule: ScheduleOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
     """The schedule as crontab lines running `gamify run JOB…` (json/csv: one record each)."""
+    from gamify_analytics import config as config_mod
+    from gamify_analytics import scheduler
+
     entries = scheduler.load_schedule(schedule)
     g = store(ctx)  # resolves the config and DSN; opens nothing
     state: State = ctx.obj
@@ -95,10 +94,18 @@ def scheduler_cmd(
     ctx: typer.Context,
     schedule: ScheduleOpt = None,
     misfire_grace: Annotated[
-        int, typer.Option("--misfire-grace", min=0, help="Seconds a late fire may still run.")
-    ] = scheduler.MISFIRE_GRACE,
+        int | None,
+        typer.Option(
+            "--misfire-grace",
+            min=0,
+            help=f"Seconds a late fire may still run (default: {MISFIRE_GRACE_HELP}).",
+        ),
+    ] = None,
 ) -> None:
     """Run the schedule (APScheduler, UTC) until SIGTERM or Ctrl-C; logs one line per run."""
+    from gamify_analytics import scheduler
+
     entries = scheduler.load_schedule(schedule)
     g = store(ctx)
-    scheduler.serve(g.config, g.dsn, entries, misfire_grace=misfire_grace)
+    grace = scheduler.MISFIRE_GRACE if misfire_grace is None else misfire_grace
+    scheduler.serve(g.config, g.dsn, entries, misfire_grace=grace)

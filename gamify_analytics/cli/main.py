@@ -1,6 +1,7 @@
 """`gamify`: the command line. Each command parses its options, calls the Python API, and
 prints; no logic lives here. Options are declared once (`options.py`), and the global ones
-reach each command through the typer context."""
+reach each command through the typer context. A command imports the API (and with it the
+engines and dataframe libraries) only when it runs: `gamify --help` imports none of them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 
 import typer
 
-from gamify_analytics.cli import dashboards, jobs, reads, store, tools
+from gamify_analytics.cli import dashboards, jobs, operate, reads, store, tools
 from gamify_analytics.cli.options import STORE_TIMEOUT, ConfigOpt, DsnOpt, State, StoreTimeoutOpt
 from gamify_analytics.cli.output import err
 from gamify_analytics.errors import GamifyError
@@ -20,6 +21,8 @@ for command in (reads.streaks, reads.achievements, reads.points, reads.leaderboa
     app.command()(command)
 for command in (dashboards.dashboard, dashboards.report, dashboards.verify):
     app.command()(command)
+app.command("status")(operate.status_cmd)
+app.command()(operate.erase)
 app.command("scheduler")(jobs.scheduler_cmd)
 app.add_typer(jobs.jobs_app, name="jobs")
 app.add_typer(tools.fixtures_app, name="fixtures")

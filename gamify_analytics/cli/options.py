@@ -1,18 +1,23 @@
 """Every option of the command line, declared once, and the state the `gamify` callback keeps
-in the typer context for the command it runs (the store and config it opens)."""
+in the typer context for the command it runs (the store and config it opens).
+
+Nothing here imports the API, the engines or the dataframe libraries at import time: the
+command that runs imports what it uses (`store()`), so `gamify --help` stays fast."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gamify_analytics.api import Gamify
 from gamify_analytics.cli.output import Format, err
-from gamify_analytics.config import Config
+
+if TYPE_CHECKING:
+    from gamify_analytics.api import Gamify
+    from gamify_analytics.config import Config
 
 #: How long a command waits for a store another process holds, unless told.
 STORE_TIMEOUT = 600.0
@@ -27,7 +32,7 @@ DsnOpt = Annotated[
     typer.Option(
         "--dsn",
         envvar="GAMIFY_DSN",
-        help="Store DSN (default: the config's [storage] dsn, else ./.gamify/clickhouse).",
+        help="Store DSN (default: the config's \\[storage] dsn, else ./.gamify/clickhouse).",
     ),
 ]
 StoreTimeoutOpt = Annotated[
@@ -42,7 +47,19 @@ StoreTimeoutOpt = Annotated[
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="ISO-8601 instant with Z or an offset (default: now)."),
+    typer.Option(
+        "--as-of",
+        help="ISO-8601 instant with Z or an offset (default: the as-of of the last run of the "
+        "job that stores what this reads).",
+    ),
+]
+RunAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="ISO-8601 instant with Z or an offset (default: now); not before a job's last "
+        "run unless --full.",
+    ),
 ]
 UserOpt = Annotated[str | None, typer.Option("--user", help="One user.")]
 FromOpt = Annotated[
@@ -55,6 +72,14 @@ MetricOpt = Annotated[str | None, typer.Option("--metric", help="Only this metri
 AttrOpt = Annotated[
     list[str] | None,
     typer.Option("--attr", help="User attribute KEY=VALUE (repeatable, all must match)."),
+]
+
+
+ScheduleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--schedule", envvar="GAMIFY_SCHEDULE", help="Schedule file (default: jobs/schedule.toml)."
+    ),
 ]
 
 
@@ -75,6 +100,8 @@ def store(ctx: typer.Context, config: Config | None = None) -> Gamify:
     """The store and config of this command (opened on first use). An embedded store that
     another process holds (the scheduler running a job, another command) is waited for, with a
     message, up to --store-timeout seconds."""
+    from gamify_analytics.api import Gamify
+
     state: State = ctx.obj or State()
     return Gamify(
         config or state.config,

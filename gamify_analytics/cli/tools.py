@@ -4,13 +4,19 @@ demo, none of which needs a config file."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gamify_analytics.cli.options import FormatOpt, State
 from gamify_analytics.cli.output import Format, emit, err
+
+if TYPE_CHECKING:
+    from gamify_analytics.demo import Steps
 
 fixtures_app = typer.Typer(no_args_is_help=True, help="Synthetic data.")
 
@@ -75,10 +81,12 @@ def demo(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     from gamify_analytics.demo import run_demo
 
     state: State = ctx.obj
-    result = run_demo(state.dsn, log=err.print)
+    with _steps() as steps:
+        result = run_demo(state.dsn, steps)
     if fmt is not Format.table:  # one document for scripts
         doc = {
             "store": result.store,
+            "config": result.config,
             "ingest": result.ingest.as_dict(),
             "jobs": [dataclasses.asdict(j) for j in result.jobs],
             "stored_rows": result.stored_rows,
@@ -98,4 +106,53 @@ def demo(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     title = f"leaderboard {board.leaderboard} {board.run} ({board.status})"
     emit(board.frame(), fmt, title=title)
     top = result.top_streaks
-    err.print("next: gamify streaks --user " + (top["user_id"][0] if top.height else "ID"))
+    user = top["user_id"][0] if top.height else "ID"
+    err.print(f"next: gamify --config {result.config} streaks --user {user}")
+    err.print(f"  or: gamify --config {result.config} report --out report.html")
+
+
+@contextmanager
+def _steps() -> Iterator[Steps]:
+    """The demo's steps on stderr: a progress bar each on a terminal (the one running now
+    moves, finished ones stay ticked off), else one line each; stdout keeps only the results."""
+    if not sys.stderr.isatty():
+
+        def line(description: str, _total: int | None) -> Callable[[int], None]:
+            err.print(f"{description}…")
+            return lambda _done: None
+
+        yield line
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(finished_text="✓"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as progress:
+        running: dict[TaskID, int] = {}
+
+        def finish() -> None:
+            for task, total in running.items():
+                progress.update(task, total=total, completed=total)
+            running.clear()
+
+        def step(description: str, total: int | None) -> Callable[[int], None]:
+            finish()
+            task = progress.add_task(description, total=total)
+            running[task] = total or 1
+            return lambda done: progress.advance(task, done)
+
+        yield step
+        finish()

@@ -27,6 +27,8 @@ LABEL_CHARS = 14
 LEGEND_CHARS = 40
 #: Lines with more points than this get no dots (nor tooltips): they would merge.
 MAX_DOTS = 120
+#: The band that marks partial dates is at least this wide (px), however many days are shown.
+PARTIAL_MIN = 16
 
 Scale = Callable[[float], float]
 
@@ -40,7 +42,8 @@ class Series:
 @dataclass(frozen=True)
 class Chart:
     """What to draw: `x` holds dates, numbers or labels, one per point or bar; `stacked` bars
-    pile the series up (parts of a whole), others stand side by side."""
+    pile the series up (parts of a whole), others stand side by side. `partial_from`: on a
+    date axis, the first date whose data is not complete yet (shaded and labelled partial)."""
 
     panel: str
     kind: Literal["line", "bar"]
@@ -49,6 +52,7 @@ class Chart:
     x_title: str
     y_title: str
     stacked: bool = False
+    partial_from: date | None = None
 
 
 def number(value: object) -> float | None:
@@ -94,16 +98,20 @@ def ticks(lo: float, hi: float, count: int = 5, *, whole: bool = False) -> list[
 
 @dataclass(frozen=True)
 class _XLayout:
-    """Where each x value goes, the band of one category, and the labelled ticks."""
+    """Where each x value goes, the band of one category, and the labelled ticks; on an axis
+    of values, where any value goes (`at`) and the width of one unit of it (`unit`)."""
 
     xs: list[float]
     band: float
     labels: list[tuple[float, str]]
+    at: Callable[[float], float] | None = None
+    unit: float = 0.0
 
 
 def svg(chart: Chart) -> Markup:
-    """The chart as one `<svg>` element: axes with titles, grid, legend, marks."""
-    legend, rows = _legend([s.name for s in chart.series]) if len(chart.series) > 1 else ("", 0)
+    """The chart as one `<svg>` element: axes with titles, grid, legend (always: it names what
+    the marks are, even for one series), marks."""
+    legend, rows = _legend([s.name for s in chart.series])
     top = TOP + LEGEND_ROW * rows
     lo, hi = _extent(chart)
     whole = all(float(v).is_integer() for s in chart.series for v in s.values if v is not None)
@@ -116,6 +124,7 @@ def svg(chart: Chart) -> Markup:
 
     layout = _x_layout(chart, WIDTH - LEFT - RIGHT)
     parts = [
+        _partial(chart, layout, top),
         _y_axis(y_ticks, y, chart.y_title, top + plot_h / 2),
         x_axis(layout.labels, chart.x_title, LEFT),
         Markup(legend),
@@ -151,32 +160,68 @@ def _extent(chart: Chart) -> tuple[float, float]:
     return min([0.0, *values]), max([0.0, *values])
 
 
+def _key(v: object) -> float:
+    return float(v.toordinal()) if isinstance(v, date) else float(v)  # type: ignore[arg-type]
+
+
 def _x_layout(chart: Chart, plot_w: float) -> _XLayout:
-    """Lines over dates or numbers are placed by value (gaps show), with ticks on round
-    values; bars, and lines over names, go one per position."""
+    """Dates and numbers are placed by value, lines and bars alike, so the axis is dense: a
+    day (or number) without a row keeps its place, as a gap in a line and an empty slot among
+    bars, and spacing never lies. A bar is as wide as the smallest step between two x values
+    (a day, a week, a bin). Ticks go on round values; names go one per position."""
     n = len(chart.x)
     band = plot_w / max(n, 1)
     by_value = all(isinstance(v, (date, int, float, Decimal)) for v in chart.x)
-    if chart.kind == "line" and n > 1 and by_value:
-        dates = isinstance(chart.x[0], date)
-        keys = [v.toordinal() if isinstance(v, date) else float(v) for v in chart.x]  # type: ignore[arg-type]
+    if n > 1 and by_value:
+        keys = [_key(v) for v in chart.x]
         lo, hi = min(keys), max(keys)
+        if chart.kind == "bar":
+            step = min(b - a for a, b in pairwise(sorted(set(keys))))
+            band = plot_w * step / (hi - lo + step)
+        start, inner = (LEFT + band / 2, plot_w - band) if chart.kind == "bar" else (LEFT, plot_w)
 
-        def pos(k: float) -> float:
-            return LEFT + plot_w * (k - lo) / ((hi - lo) or 1)
+        def at(k: float) -> float:
+            return start + inner * (k - lo) / ((hi - lo) or 1)
 
-        if dates:
+        if isinstance(chart.x[0], date) and n <= X_LABELS:
+            labels = [(at(k), label(v)) for k, v in zip(keys, chart.x, strict=True)]
+        elif isinstance(chart.x[0], date):
             marks = sorted({round(lo + (hi - lo) * i / (X_LABELS - 1)) for i in range(X_LABELS)})
-            labels = [(pos(k), date.fromordinal(k).isoformat()) for k in marks]
+            labels = [(at(k), date.fromordinal(k).isoformat()) for k in marks]
         else:
-            labels = [(pos(t), fmt(t)) for t in ticks(lo, hi) if lo <= t <= hi]
-        return _XLayout([pos(k) for k in keys], band, labels)
+            whole = all(float(v).is_integer() for v in keys)
+            labels = [(at(t), fmt(t)) for t in ticks(lo, hi, whole=whole) if lo <= t <= hi]
+        return _XLayout([at(k) for k in keys], band, labels, at, inner / ((hi - lo) or 1))
     if chart.kind == "line" and n > 1:
         xs = [LEFT + plot_w * i / (n - 1) for i in range(n)]
     else:
         xs = [LEFT + band * (i + 0.5) for i in range(n)]
     every = max(1, math.ceil(n / X_LABELS))
     return _XLayout(xs, band, [(xs[i], label(chart.x[i])) for i in range(0, n, every)])
+
+
+def _partial(chart: Chart, layout: _XLayout, top: float) -> Markup:
+    """A shaded band, labelled, over the dates from `partial_from` on: their data is not all
+    in yet, so a dip there is not a drop."""
+    first = chart.partial_from
+    if first is None or layout.at is None or not isinstance(chart.x[-1], date):
+        return Markup("")
+    if first > chart.x[-1]:
+        return Markup("")
+    x0 = max(LEFT, layout.at(first.toordinal()) - max(layout.unit / 2, PARTIAL_MIN / 2))
+    return Markup(
+        '<rect class="partial" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}">'
+        "<title>partial: data from {day} on is not complete yet</title></rect>"
+        '<text class="partial-label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="end">partial</text>'
+    ).format(
+        x=x0,
+        y=top,
+        w=WIDTH - RIGHT - x0,
+        h=HEIGHT - BOTTOM - top,
+        day=first.isoformat(),
+        tx=WIDTH - RIGHT - 2,
+        ty=top + 11,
+    )
 
 
 def _y_axis(y_ticks: list[float], y: Scale, title: str, middle: float) -> Markup:

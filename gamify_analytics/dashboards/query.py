@@ -33,18 +33,11 @@ from gamify_analytics.config import Config, ConfigError, Leaderboard, Trigger
 from gamify_analytics.dashboards import rollups as builds
 from gamify_analytics.dashboards.panels import PANELS
 from gamify_analytics.engines import Engine
+from gamify_analytics.names import DASHBOARDS
 
 __all__ = ["NAMES", "PANELS", "Filters", "freshness", "query", "resolve"]
 
-NAMES: tuple[str, ...] = (
-    "overview",
-    "retention",
-    "engagement",
-    "streaks",
-    "achievements",
-    "points",
-    "leaderboards",
-)
+NAMES = DASHBOARDS
 #: Retention is shown for day offsets 0 … MAX_OFFSET after the first active date.
 MAX_OFFSET = 30
 #: Equal-width bins of the leaderboard score histogram.

@@ -170,6 +170,11 @@ class Engine(ABC):
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         """Values of `i` for rows of `keys` (user_id, metric, event_id, i) already stored."""
 
+    def upsert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        """Add rows to `table`, replacing those with the same key. Tables that keep the
+        newest row of each key by themselves (ReplacingMergeTree) take a plain insert."""
+        self.insert(table, frame)
+
     def insert_events(self, frame: pl.DataFrame) -> None:
         """Store new events; per-day aggregates follow (a materialized view on ClickHouse)."""
         self.insert("events", frame)
@@ -182,10 +187,20 @@ class Engine(ABC):
         """Keep rejected rows; the same (kind, source, line, field, reason) is kept once."""
         self.insert("rejects", frame)
 
+    def insert_duplicates(self, frame: pl.DataFrame) -> None:
+        """Keep which input rows were duplicates; the same (source, line) is kept once."""
+        self.insert("duplicates", frame)
+
     # --- what the store holds ------------------------------------------------------------
     def tables(self) -> list[str]:
         """The names of the store's tables."""
         return self.query("admin/tables", {"database": self.database}).get_column("name").to_list()
+
+    def stored_tables(self) -> list[str]:
+        """The tables that hold rows of their own (not views, nor tables that only pass rows
+        on), by the names the schema gives them."""
+        frame = self.query("admin/stored_tables", {"database": self.database})
+        return frame.get_column("name").to_list()
 
     def memory_limits(self) -> dict[str, int | str]:
         """The memory limits the engine applies, read back from the engine itself (bytes, or

@@ -61,6 +61,13 @@ class DuckDBEngine(Engine):
             with self._registered("_gamify_insert", frame):
                 self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _gamify_insert")
 
+    def upsert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
+        if len(frame):
+            with self._registered("_gamify_insert", frame):
+                self.con.execute(
+                    f"INSERT OR REPLACE INTO {table} BY NAME SELECT * FROM _gamify_insert"
+                )
+
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
             return pl.Series("i", [], dtype=pl.UInt32)
@@ -82,6 +89,9 @@ class DuckDBEngine(Engine):
 
     def insert_rejects(self, frame: pl.DataFrame) -> None:
         self._run_with("_gamify_batch", frame, "ingest/insert_rejects")
+
+    def insert_duplicates(self, frame: pl.DataFrame) -> None:
+        self._run_with("_gamify_batch", frame, "ingest/insert_duplicates")
 
     def _run_with(self, name: str, frame: pl.DataFrame | pa.Table, template: str) -> None:
         if len(frame):

@@ -1,4 +1,5 @@
-"""`gamify ingest`: files → validated batches → deduplicated events, users and rejects."""
+"""`gamify ingest`: files → validated batches → deduplicated events, users and rejects, and
+which rows were duplicates (the `duplicates` table)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ class IngestSummary:
     rejected: Counter[str] = field(default_factory=Counter)
     users_accepted: int = 0
     users_rejected: Counter[str] = field(default_factory=Counter)
+    #: accepted events with no tz whose user had no zone either: counted in UTC
+    utc_fallback: int = 0
+    #: files with rows of which every one was rejected (most likely the wrong file or config)
+    all_rejected: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -48,6 +53,8 @@ class IngestSummary:
             "users_accepted": self.users_accepted,
             "users_rejected": sum(self.users_rejected.values()),
             "users_rejected_by_reason": dict(sorted(self.users_rejected.items())),
+            "utc_fallback": self.utc_fallback,
+            "all_rejected": self.all_rejected,
             "seconds": round(self.seconds, 3),
         }
 
@@ -70,18 +77,21 @@ def ingest(
     if users is not None:
         path = Path(users)
         summary.files.append(str(path))
+        rows = rejected = 0
         for batch in read_batches(path, USER_FIELDS, batch_rows):
             good, bad = validate.users(batch, source=str(path), fields=USER_FIELDS)
             engine.insert_users(good)
-            engine.insert_rejects(bad)
+            _keep_rejects(engine, bad, summary.users_rejected)
             summary.users_accepted += good.height
-            summary.users_rejected.update(bad.get_column("reason").to_list())
+            rows, rejected = rows + batch.height, rejected + bad.height
             if progress:
                 progress(str(path), batch.height)
+        _all_rejected(summary, path, rows, rejected)
     metrics = frozenset(config.metrics)
     for f in files:
         path = Path(f)
         summary.files.append(str(path))
+        rows = rejected = 0
         for batch in read_batches(path, EVENT_FIELDS, batch_rows):
             good, bad = validate.events(
                 batch,
@@ -99,16 +109,39 @@ def ingest(
                 batch_latest = new.get_column("ts").max().timestamp() * 1000  # type: ignore[union-attr]
                 watermarks.record_latest_event(engine, int(batch_latest))
             ensure_zone_days(engine, new.get_column("tz").unique().to_list())
-            engine.insert_events(new)
-            engine.insert_rejects(bad)
+            engine.insert_events(new.select(validate.EVENT_COLUMNS))
+            engine.insert_duplicates(_duplicates(good, new, str(path)))
+            _keep_rejects(engine, bad, summary.rejected)
             summary.accepted += new.height
             summary.duplicates += good.height - new.height
-            summary.rejected.update(bad.get_column("reason").to_list())
+            summary.utc_fallback += int(new.get_column("_utc_fallback").sum())
+            rows, rejected = rows + batch.height, rejected + bad.height
             if progress:
                 progress(str(path), batch.height)
+        _all_rejected(summary, path, rows, rejected)
     watermarks.mark_changed(engine)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _keep_rejects(engine: Engine, bad: pl.DataFrame, counts: Counter[str]) -> None:
+    """Store rejects (their reasons quote the values) and count them by cause."""
+    engine.insert_rejects(bad.select(validate.REJECT_COLUMNS))
+    counts.update(bad.get_column("cause").to_list())
+
+
+def _all_rejected(summary: IngestSummary, path: Path, rows: int, rejected: int) -> None:
+    if rows and rejected == rows:
+        summary.all_rejected.append(str(path))
+
+
+def _duplicates(good: pl.DataFrame, new: pl.DataFrame, source: str) -> pl.DataFrame:
+    """The good rows of a batch that were not stored: repeats of an event stored before or
+    earlier in the batch."""
+    stored = new.get_column("_line").implode()
+    return good.filter(~pl.col("_line").is_in(stored)).select(
+        pl.lit(source).alias("source"), pl.col("_line").alias("line"), *KEY
+    )
 
 
 def _user_timezones(engine: Engine, batch: pl.DataFrame) -> pl.DataFrame:

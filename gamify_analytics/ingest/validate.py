@@ -1,8 +1,11 @@
 """Turn a batch of raw rows into stored rows and rejects, vectorised with polars.
 
-Each row gets the first problem found (in field order) as its reason; a row with none is
-normalised: UTC millisecond `ts`, 6-decimal `value`, resolved `tz`, `local_date` from the pinned
-tzdata, and a deterministic `event_id` when the input had none.
+Each row gets the first problem found (in field order) as its reason, quoting the value at
+fault; a row with none is normalised: UTC millisecond `ts`, 6-decimal `value`, resolved `tz`,
+`local_date` from the pinned tzdata, and a deterministic `event_id` when the input had none.
+Good rows keep their `_line` (for the duplicates table) and say whether their zone fell back to
+UTC (`_utc_fallback`); rejects keep their reason without the value as `cause` (the ingest
+summary counts by it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from gamify_analytics import text
 from gamify_analytics import tz as tzdb
 from gamify_analytics.ingest.readers import raw_json
 from gamify_analytics.ingest.values import micro_to_decimal, ts_millis, value_micro
@@ -21,6 +25,8 @@ DAY_MS = 86_400_000
 _CONTROL = r"[\x00-\x1f\x7f-\x9f]"
 EVENT_COLUMNS = ("user_id", "metric", "event_id", "value", "ts", "tz", "local_date", "attributes")
 REJECT_COLUMNS = ("kind", "source", "line", "field", "reason", "raw")
+#: Input fields whose value a reason naming them quotes.
+QUOTED_FIELDS = ("user_id", "metric", "event_id", "value", "ts", "tz", "created_at")
 
 
 def _first_reason(*reasons: pl.Expr) -> pl.Expr:
@@ -87,7 +93,8 @@ def events(
     f = f.with_columns(_reason=reason)
     bad = f.filter(pl.col("_reason").is_not_null())
     good = f.filter(pl.col("_reason").is_null()).with_columns(
-        tz=pl.coalesce(zone, pl.col("_user_tz"), pl.lit("UTC"))
+        tz=pl.coalesce(zone, pl.col("_user_tz"), pl.lit("UTC")),
+        _utc_fallback=zone.is_null() & pl.col("_user_tz").is_null(),
     )
     missing_id = good.get_column("event_id").is_null()
     if missing_id.any():
@@ -114,19 +121,35 @@ def events(
         "tz",
         "local_date",
         "attributes",
+        "_line",
+        "_utc_fallback",
     )
     return good, rejects(bad, "event", source, fields)
 
 
 def rejects(bad: pl.DataFrame, kind: str, source: str, fields: tuple[str, ...]) -> pl.DataFrame:
-    return bad.select(
+    """The rejects of `bad` (REJECT_COLUMNS, and `cause`: the reason without the value)."""
+    field = pl.col("_reason").str.split_exact(": ", 1).struct.field("field_0")
+    at_fault = pl.coalesce(
+        pl.when(field == name).then(pl.col(name).cast(pl.String))
+        for name in QUOTED_FIELDS
+        if name in bad.columns
+    )
+    frame = bad.select(
         pl.lit(kind).alias("kind"),
         pl.lit(source).alias("source"),
         pl.col("_line").alias("line"),
-        pl.col("_reason").str.split_exact(": ", 1).struct.field("field_0").alias("field"),
-        pl.col("_reason").alias("reason"),
+        field.alias("field"),
+        pl.col("_reason").alias("cause"),
         pl.coalesce(pl.col("_raw"), raw_json(fields)).alias("raw"),
+        at_fault.alias("_value"),
     )
+    quoted = pl.col("_value").map_elements(text.quote, return_dtype=pl.String)
+    return frame.with_columns(
+        reason=pl.when(pl.col("_value").is_not_null() & (pl.col("_value") != ""))
+        .then(pl.concat_str(pl.col("cause"), pl.lit(": "), quoted))
+        .otherwise(pl.col("cause"))
+    ).select(*REJECT_COLUMNS, "cause")
 
 
 def users(

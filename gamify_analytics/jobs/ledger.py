@@ -21,7 +21,13 @@ def record(
     rows: int = 0,
     error: str = "",
     finished: datetime | None = None,
+    *,
+    watermark_us: int | None = None,
+    detail: str = "",
 ) -> None:
+    """One state of a run. `watermark_us`: the ingest watermark it started from (events
+    ingested after it are still to process); `detail`: what a run that is not a job was about
+    (an erasure's hash)."""
     engine.insert(
         "job_runs",
         pl.DataFrame(
@@ -35,6 +41,8 @@ def record(
                 "rows": [rows],
                 "error": [error],
                 "version": [time.time_ns()],
+                "watermark_us": [watermark_us],
+                "detail": [detail],
             },
             schema={
                 "run_id": pl.String,
@@ -46,6 +54,8 @@ def record(
                 "rows": pl.UInt64,
                 "error": pl.String,
                 "version": pl.UInt64,
+                "watermark_us": pl.Int64,
+                "detail": pl.String,
             },
         ),
     )

@@ -9,22 +9,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from gamify_analytics import achievements, dashboards, leaderboards, points, streaks, text
+from gamify_analytics import (
+    achievements,
+    dashboards,
+    leaderboards,
+    points,
+    streaks,
+    text,
+    watermarks,
+)
 from gamify_analytics.config import Config, ConfigError
 from gamify_analytics.engines import Engine, StoreError
 from gamify_analytics.jobs import ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT, locked
+from gamify_analytics.names import JOBS as ORDER
 from gamify_analytics.records import Record
 
 JobFn = Callable[..., int]
-#: Dependency order: later jobs read what earlier ones store.
-JOBS: dict[str, JobFn] = {
-    "streaks": streaks.run_job,
-    "achievements": achievements.run_job,
-    "points": points.run_job,
-    "leaderboards": leaderboards.run_job,
-    "dashboards": dashboards.run_job,
-}
+#: In dependency order (`names.JOBS`): later jobs read what earlier ones store.
+JOBS: dict[str, JobFn] = dict(
+    zip(
+        ORDER,
+        (
+            streaks.run_job,
+            achievements.run_job,
+            points.run_job,
+            leaderboards.run_job,
+            dashboards.run_job,
+        ),
+        strict=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,9 @@ def run(
             fn = JOBS[name]
             run_id = run_ids[name]
             started = datetime.now(UTC)
-            ledger.record(engine, run_id, name, as_of, started, "running")
+            # what the job finds ingested by now, it processes (`gamify status`: its backlog)
+            mark = watermarks.watermark_us(engine)
+            ledger.record(engine, run_id, name, as_of, started, "running", watermark_us=mark)
             t0 = time.perf_counter()
             try:
                 rows = fn(engine, config, as_of, full=full)
@@ -100,10 +117,19 @@ def run(
                     "failed",
                     error=str(e)[:2000],
                     finished=datetime.now(UTC),
+                    watermark_us=mark,
                 )
                 raise
             ledger.record(
-                engine, run_id, name, as_of, started, "ok", rows, finished=datetime.now(UTC)
+                engine,
+                run_id,
+                name,
+                as_of,
+                started,
+                "ok",
+                rows,
+                finished=datetime.now(UTC),
+                watermark_us=mark,
             )
             seconds = round(time.perf_counter() - t0, 3)
             results.append(JobResult(name, as_of, "ok", rows, seconds))

@@ -4,7 +4,7 @@ periods; live provisional standings, finalization, late contributions, previous 
 from __future__ import annotations
 
 from gamify_analytics.leaderboards.job import finalize_run, refresh_snapshot, run_job
-from gamify_analytics.leaderboards.reads import Entry, Standings, standings
+from gamify_analytics.leaderboards.reads import Entry, Standings, group_of, standings
 from gamify_analytics.leaderboards.runs import due
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Standings",
     "due",
     "finalize_run",
+    "group_of",
     "refresh_snapshot",
     "run_job",
     "standings",

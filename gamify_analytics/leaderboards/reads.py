@@ -40,6 +40,9 @@ class Standings(Record):
     status: str
     late: int
     entries: list[Entry]
+    #: an erasure removed users from this final run and ranked the rest again
+    #: (docs/leaderboards.md "Erasure")
+    amended: bool = False
 
     def frame(self) -> pl.DataFrame:
         """The entries as a table (rank, user_id, score, previous_rank, previous_score)."""
@@ -103,32 +106,39 @@ def _streak_board(
 
 def _groups(engine: Engine, board: Leaderboard) -> pl.DataFrame:
     users = engine.query("read/users")
-    names = []
-    for attrs in users["attributes"].to_list():
-        # a map reads back as a dict, or as key/value structs where polars has no map type
-        values = {a["key"]: a["value"] for a in attrs} if isinstance(attrs, list) else attrs or {}
-        names.append("/".join(values.get(b, "(none)") for b in board.breakdown))
+    names = [group_of(board, attrs) for attrs in users["attributes"].to_list()]
     return pl.DataFrame({"user_id": users["user_id"], "grp": pl.Series(names, dtype=pl.String)})
 
 
+def group_of(board: Leaderboard, attributes: Any) -> str:
+    """The breakdown group of a user with these attributes (as read from the users table)."""
+    # a map reads back as a dict, or as key/value structs where polars has no map type
+    if isinstance(attributes, list):
+        attributes = {a["key"]: a["value"] for a in attributes}
+    return "/".join((attributes or {}).get(b, "(none)") for b in board.breakdown)
+
+
 def _missing_group(board: Leaderboard) -> str:
-    return "/".join("(none)" for _ in board.breakdown)
+    return group_of(board, None)
+
+
+Final = tuple[list[dict[str, Any]], int, bool]
 
 
 def _read_run(
     engine: Engine, board: Leaderboard, key: date, group: str
-) -> tuple[tuple[list[dict[str, Any]], int] | None, dict[tuple[str, date], dict[str, Any]]]:
-    """A final run's entries for one group and its late count (None when the run is not final),
-    and, unless they came back, the states of the run and the one before: {("final" |
-    "snapshot", run): row}. One query for a final run's entries (the read the performance target is
-    about), two otherwise."""
+) -> tuple[Final | None, dict[tuple[str, date], dict[str, Any]]]:
+    """A final run's entries for one group, its late count and whether it was amended (None
+    when the run is not final), and, unless they came back, the states of the run and the one
+    before: {("final" | "snapshot", run): row}. One query for a final run's entries (the read
+    the performance target is about), two otherwise."""
     previous = key if key == periods.PERPETUAL else periods.previous_key(key, board.period)
     params = {"board": board.key, "run": key, "previous": previous, "grp": group}
     frame = engine.query("leaderboards/final_read", params)
     if not frame.height:
         states = run_states(engine, board, key)
         final = states.get(("final", key))
-        return (([], int(final["n"])) if final else None), states
+        return (([], int(final["n"]), bool(final["amended"])) if final else None), states
     had = frame["had_previous"].to_list()
     entries = [
         {
@@ -148,7 +158,7 @@ def _read_run(
             strict=True,
         )
     ]
-    return (entries, int(frame["late"][0])), {}
+    return (entries, int(frame["late"][0]), bool(frame["amended"][0])), {}
 
 
 def standings(
@@ -167,16 +177,16 @@ def standings(
     rk = periods.PERPETUAL if perpetual else periods.run_key(run or as_of.date(), board.period)
     final, states = _read_run(engine, board, rk, group)
     if final is not None:
-        entries, late = final
+        entries, late, amended = final
     else:
-        late = 0
+        late, amended = 0, False
         facts = facts_of(engine, board, as_of)
         entries = _live(engine, config, board, rk, group, facts, states.get(("snapshot", rk)))
         before: dict[str, dict[str, Any]] = {}
         if not perpetual:
             prev = periods.previous_key(rk, board.period)
             if ("final", prev) in states:
-                prev_rows = (_read_run(engine, board, prev, group)[0] or ([], 0))[0]
+                prev_rows = (_read_run(engine, board, prev, group)[0] or ([], 0, False))[0]
             else:
                 snap = states.get(("snapshot", prev))
                 prev_rows = _live(engine, config, board, prev, group, facts, snap)
@@ -192,4 +202,5 @@ def standings(
         status="final" if final is not None else "provisional",
         late=late,
         entries=[Entry(**e) for e in entries],
+        amended=amended,
     )

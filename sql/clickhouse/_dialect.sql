@@ -12,6 +12,8 @@
 {% macro period_key(d, period) %}{% if period == 'daily' %}{{ d }}{% elif period == 'weekly' %}toMonday({{ d }}){% else %}toStartOfMonth({{ d }}){% endif %}{% endmacro %}
 {#- exact micro-units of a Decimal(38, 6), and floor division of integers (towards -inf) -#}
 {% macro micros(x) %}toInt128(({{ x }}) * 1000000){% endmacro %}
+{#- 10 to the power k (0 … 37), exactly, as a 128-bit integer -#}
+{% macro pow10(k) %}toInt128(concat('1', repeat('0', toUInt32({{ k }})))){% endmacro %}
 {% macro floordiv(a, b) %}intDiv(({{ a }}) - ((({{ a }}) % ({{ b }})) + ({{ b }})) % ({{ b }}), {{ b }}){% endmacro %}
 {% macro ordered_list(value, order) %}arrayMap(x -> x.2, arraySort(groupArray(({{ order }}, {{ value }})))){% endmacro %}
 {#- running totals clamped to [0, cap] after each amount, starting from seed -#}

@@ -10,6 +10,7 @@
 {% macro attr_eq(k, v) %}coalesce(attributes[${{ k }}] = ${{ v }}, false){% endmacro %}
 {% macro period_key(d, period) %}{% if period == 'daily' %}{{ d }}{% elif period == 'weekly' %}CAST(date_trunc('week', {{ d }}) AS DATE){% else %}CAST(date_trunc('month', {{ d }}) AS DATE){% endif %}{% endmacro %}
 {% macro micros(x) %}CAST(({{ x }}) * 1000000 AS HUGEINT){% endmacro %}
+{% macro pow10(k) %}CAST('1' || repeat('0', CAST({{ k }} AS INTEGER)) AS HUGEINT){% endmacro %}
 {% macro floordiv(a, b) %}((({{ a }}) - ((({{ a }}) % ({{ b }})) + ({{ b }})) % ({{ b }})) // ({{ b }})){% endmacro %}
 {% macro ordered_list(value, order) %}list({{ value }} ORDER BY {{ order }}){% endmacro %}
 {% macro clamped_totals(amounts, seed, cap) %}list_reduce({{ amounts }}, lambda acc, x: list_append(acc, CAST(least({{ cap }}, greatest(0, acc[-1] + x)) AS DECIMAL(38, 6))), [CAST({{ seed }} AS DECIMAL(38, 6))])[2:]{% endmacro %}

@@ -1,14 +1,15 @@
 {#- The first query of every read of a run, alone on the final read's path (its performance target is
     10 ms): a final run's standings for one group, with each user's rank and score in the
-    previous run (0 and 0 when absent: ranks start at 1) and the run's late count; no rows
-    unless the run is final. -#}
+    previous run (0 and 0 when absent: ranks start at 1), the run's late count and whether an
+    erasure amended it; no rows unless the run is final. -#}
 {% import '_dialect.sql' as d with context %}
 SELECT c.rank AS rank, c.user_id AS user_id, c.score AS score,
        coalesce(p.rank, 0) AS previous_rank, coalesce(p.score, 0) AS previous_score,
-       p.user_id IS NOT NULL AND p.user_id != '' AS had_previous, s.late AS late
+       p.user_id IS NOT NULL AND p.user_id != '' AS had_previous, s.late AS late,
+       s.amended AS amended
 FROM {{ db }}.leaderboard_final AS c {{ d.final() }}
 CROSS JOIN (
-    SELECT late FROM {{ db }}.leaderboard_runs {{ d.final() }}
+    SELECT late, amended FROM {{ db }}.leaderboard_runs {{ d.final() }}
     WHERE board = {{ p('board', 'String') }} AND run = {{ d.date('run') }}
 ) AS s
 LEFT JOIN (

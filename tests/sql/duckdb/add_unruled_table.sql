@@ -1,0 +1,1 @@
+CREATE TABLE notes (user_id VARCHAR, note VARCHAR)
