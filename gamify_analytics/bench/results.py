@@ -46,7 +46,12 @@ def history_rows(ch: dict, dd: dict, streaks: int) -> list[dict]:
             dd["streaks_full_s"],
             "≤ 5 s, or ≤ 1.5× the bare fold",
         ),
-        _row("reference: bare per-user fold, same streaks (s)", ch["bare_fold_s"], dd["bare_fold_s"], ""),
+        _row(
+            "reference: bare per-user fold, same streaks (s)",
+            ch["bare_fold_s"],
+            dd["bare_fold_s"],
+            "",
+        ),
         _ratio_row(
             "full streak recompute ÷ bare fold",
             ch["streaks_full_s"] / ch["bare_fold_s"],
@@ -54,9 +59,14 @@ def history_rows(ch: dict, dd: dict, streaks: int) -> list[dict]:
             "≤ 1.5×",
         ),
         _row("one new day: ingest (s)", ch["newday_ingest_s"], dd["newday_ingest_s"], ""),
-        _row("full achievements job (s)", ch["achievements_full_s"], dd["achievements_full_s"], "≤ 30 s"),
-        _row("full points job (s)", ch["points_full_s"], dd["points_full_s"], "≤ 30 s"),
-        _row("full dashboards build (s)", ch["dashboards_full_s"], dd["dashboards_full_s"], "≤ 30 s"),
+        *(
+            _row(f"full {name} (s)", ch[f"{key}_full_s"], dd[f"{key}_full_s"], "≤ 30 s")
+            for key, name in (
+                ("achievements", "achievements job"),
+                ("points", "points job"),
+                ("dashboards", "dashboards build"),
+            )
+        ),
         *(
             _row(f"one new day: {job} job (s)", ch[f"newday_{job}_s"], dd[f"newday_{job}_s"], "")
             for job in NEW_DAY_JOBS

@@ -285,4 +285,5 @@ def normalize(table: pa.Table) -> pl.DataFrame:
 def _timed(template: str, ctx: Mapping[str, Any], t0: float) -> None:
     if log.isEnabledFor(logging.DEBUG):
         modes = ",".join(k for k, v in ctx.items() if v is True)
-        log.debug("%7.3f s  %s%s", time.perf_counter() - t0, template, f" [{modes}]" if modes else "")
+        elapsed = time.perf_counter() - t0
+        log.debug("%7.3f s  %s%s", elapsed, template, f" [{modes}]" if modes else "")

@@ -1,10 +1,11 @@
 {#- The row filter of `days` (included by sql/<engine>/streaks/_days.sql): the streak's own
     metrics (a period's other metrics never count), and which users. -#}
+{% import 'jobs/_bucket.sql' as b with context %}
 AND metric IN ({% for c in conditions %}{{ p(c.metric_param, 'String') }}{% if not loop.last %}, {% endif %}{% endfor %})
 {% if filter_users %}AND {{ d.in_list('user_id', 'users') }}{% endif %}
 {{ f.of_users('user_id') }}
 {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
-{% if bucketed is defined and bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
+{% if bucketed is defined and bucketed %}AND {{ b.of_bucket('user_id') }}{% endif %}
 {% if changed_only %}
 -- the streaks job: users with events ingested since its last run, or whose events became due
 -- (ts between the last run's as_of and this one's), who cannot continue a stored chain
