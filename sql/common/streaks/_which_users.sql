@@ -1,7 +1,6 @@
-{#- The row filter of `days` (included by sql/<engine>/streaks/_days.sql): the streak's own
-    metrics (a period's other metrics never count), and which users. -#}
+{#- The row filter of `days` (included by sql/<engine>/streaks/_days.sql): which users. Every
+    metric's rows are read: a period's zone is that of its latest event of any metric. -#}
 {% import 'jobs/_bucket.sql' as b with context %}
-AND metric IN ({% for c in conditions %}{{ p(c.metric_param, 'String') }}{% if not loop.last %}, {% endif %}{% endfor %})
 {% if filter_users %}AND {{ d.in_list('user_id', 'users') }}{% endif %}
 {{ f.of_users('user_id') }}
 {% if touched %}AND user_id IN (SELECT user_id FROM touched_users){% endif %}
