@@ -8,6 +8,10 @@
 {% macro day_num(d) %}toInt64(dateDiff('day', toDate('1970-01-01'), {{ d }})){% endmacro %}
 {#- a period key's ordinal in a zone that skips no day: consecutive periods, consecutive numbers -#}
 {% macro ord_of(d) %}{% if frequency == 'daily' %}toInt64(dateDiff('day', toDate('1970-01-01'), {{ d }})){% elif frequency == 'weekly' %}intDiv(toInt64(dateDiff('day', toDate('1970-01-05'), {{ d }})), 7){% else %}toInt64(toYear({{ d }}) * 12 + toMonth({{ d }})){% endif %}{% endmacro %}
+{#- the key of the period with that ordinal (the inverse of ord_of) -#}
+{% macro key_of_ord(o) %}{% if frequency == 'daily' %}addDays(toDate('1970-01-01'), {{ o }}){% elif frequency == 'weekly' %}addDays(toDate('1970-01-05'), {{ o }} * 7){% else %}makeDate(toInt32(intDiv({{ o }} - 1, 12)), toInt32(({{ o }} - 1) % 12 + 1), 1){% endif %}{% endmacro %}
+{#- k of each of a sorted list of ordinals: the periods missed since the previous one, -1 for the first -#}
+{% macro gaps(list) %}arrayMap(g -> g - 1, arrayDifference({{ list }})){% endmacro %}
 {#- the local date of an instant (ms) at a UTC offset (s) -#}
 {% macro day_of(ms, offset_s) %}toDate('1970-01-01') + toInt32(intDiv({{ ms }} + toInt64({{ offset_s }}) * 1000, 86400000)){% endmacro %}
 {% macro as_of() %}{{ p('as_of', "DateTime64(3, 'UTC')") }}{% endmacro %}

@@ -1,5 +1,5 @@
-{#- Every user's qualifying periods in order as one list (`arrays.a`), each with k: the number
-    of periods missed since the previous one, -1 for the first (docs/streaks.md).
+{#- Every user's qualifying periods in order as parallel lists (`arrays`), with k: the number of
+    periods missed since the previous one, -1 for the first (docs/streaks.md).
 
     Most users keep one zone that skips no day: their periods' ordinals are arithmetic and k is
     the gap between consecutive ones. The others take the exact path: users whose periods are
@@ -20,24 +20,22 @@ located AS (
     SELECT user_id, last_period, last_zone, true FROM seeds
     {% endif %}
 ),
-exact_users AS MATERIALIZED (
-    SELECT user_id FROM located
-    GROUP BY user_id
-    HAVING min(zone) != max(zone) OR max(CASE WHEN {{ d.has(d.strs('skip_zones'), 'zone') }} THEN 1 ELSE 0 END) = 1
-),
-plain AS (
-    SELECT user_id, {{ s.sorted_list(s.record([('pkey', 'Date', 'pkey'), ('zone', 'String', 'zone'), ('ord', 'Int64', s.ord_of('pkey'))])) }} AS a0
+{#- each user's period ordinals, sorted, and whether the arithmetic holds for them -#}
+per_user AS MATERIALIZED (
+    SELECT user_id, {{ s.sorted_list(s.ord_of('pkey')) }} AS ords, min(zone) AS zmin, max(zone) AS zmax,
+           max(CASE WHEN {{ d.has(d.strs('skip_zones'), 'zone') }} THEN 1 ELSE 0 END) AS skips
     FROM located
-    WHERE user_id NOT IN (SELECT user_id FROM exact_users)
     GROUP BY user_id
+),
+exact_users AS (
+    SELECT user_id FROM per_user WHERE zmin != zmax OR skips = 1
 ),
 {#- the exact path -#}
 exact_located AS (
     SELECT l.user_id AS user_id, l.pkey AS pkey, l.zone AS zone, b.start_ms AS start_ms,
            {% if frequency == 'daily' %}{{ s.int('b.ordinal') }} + {{ s.int(p('ord_base', 'Int64')) }}{% else %}{{ s.ord_of('l.pkey') }}{% endif %} AS ord
-    FROM located AS l
+    FROM (SELECT * FROM located WHERE user_id IN (SELECT user_id FROM exact_users)) AS l
     INNER JOIN zone_days AS b ON b.tz = l.zone AND b.day = l.pkey
-    WHERE l.user_id IN (SELECT user_id FROM exact_users)
 ),
 exact_ordered AS MATERIALIZED (
     SELECT *,
@@ -67,12 +65,17 @@ exact AS (
     LEFT JOIN exact_moved AS m ON m.user_id = o.user_id AND m.pkey = o.pkey
     GROUP BY o.user_id
 ),
+{#- parallel lists per user: ordinals, k, period keys (and zones for the history); the zone of
+    the last period and of the one before -#}
 arrays AS (
-    SELECT user_id,
-           {{ s.map_i('i', s.record([('pkey', 'Date', 'a0[i].pkey'), ('zone', 'String', 'a0[i].zone'), ('ord', 'Int64', 'a0[i].ord'),
-                                     ('k', 'Int64', 'CASE WHEN i = 1 THEN -1 ELSE a0[i].ord - a0[i - 1].ord - 1 END')]), 'a0') }} AS a
-    FROM plain
+    SELECT user_id, ords, {{ s.gaps('ords') }} AS ks, {{ s.map('o', s.key_of_ord('o'), 'ords') }} AS pkeys,
+           zmin AS last_zone, zmin AS prev_zone{% if with_history %}, {{ s.map('o', 'zmin', 'ords') }} AS zones{% endif %}
+
+    FROM per_user
+    WHERE zmin = zmax AND skips = 0
     UNION ALL
-    SELECT user_id, {{ s.map('x', s.record([('pkey', 'Date', 'x.pkey'), ('zone', 'String', 'x.zone'), ('ord', 'Int64', 'x.ord'), ('k', 'Int64', 'x.k')]), 'a0') }} AS a
+    SELECT user_id, {{ s.map('x', 'x.ord', 'a0') }}, {{ s.map('x', 'x.k', 'a0') }}, {{ s.map('x', 'x.pkey', 'a0') }},
+           a0[-1].zone, {{ s.field('a0[-2]', 'zone') }}{% if with_history %}, {{ s.map('x', 'x.zone', 'a0') }}{% endif %}
+
     FROM exact
 )

@@ -8,11 +8,11 @@ WITH
 {% include 'streaks/_chains.sql' %},
 {% include 'streaks/_judge.sql' %},
 steps_of AS (
-    SELECT user_id, a, lens, used, {{ s.each_index('a') }} AS i FROM judged WHERE has_chain
+    SELECT user_id, ords, pkeys, zones, lens, used, {{ s.each_index('ords') }} AS i FROM judged WHERE has_chain
 ),
 -- frozen periods: the n periods that follow a period (the last one, as of T)
 frozen AS (
-    SELECT user_id, a[i - 1].pkey AS prev_key, a[i - 1].zone AS prev_zone, a[i - 1].ord AS prev_ord,
+    SELECT user_id, pkeys[i - 1] AS prev_key, zones[i - 1] AS prev_zone, ords[i - 1] AS prev_ord,
            used[i] AS n, lens[i - 1] AS length
     FROM steps_of WHERE i > 1 AND used[i] > 0
     UNION ALL
@@ -32,7 +32,7 @@ frozen_keys AS (
 )
 SELECT user_id, {{ p('streak', 'String') }} AS streak, period, qualified, used_freeze, length
 FROM (
-    SELECT user_id, a[i].pkey AS period, true AS qualified, false AS used_freeze, lens[i] AS length FROM steps_of
+    SELECT user_id, pkeys[i] AS period, true AS qualified, false AS used_freeze, lens[i] AS length FROM steps_of
     UNION ALL
     SELECT user_id, period, false AS qualified, true AS used_freeze, length FROM frozen_keys
 ) AS h

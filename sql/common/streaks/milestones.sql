@@ -10,13 +10,13 @@ SELECT * FROM (
     {% include 'streaks/_steps.sql' %},
     {% include 'streaks/_chains.sql' %},
     steps_of AS (
-        SELECT user_id, a, lens, {{ s.each_index('a') }} AS i FROM chains WHERE has_chain
+        SELECT user_id, pkeys, lens, {{ s.each_index('pkeys') }} AS i FROM chains WHERE has_chain
     ),
     reached AS MATERIALIZED (
-        SELECT user_id, a[i].pkey AS period, lens[i] AS length
+        SELECT user_id, pkeys[i] AS period, lens[i] AS length
         FROM steps_of
         WHERE {{ d.has('CAST(' ~ p('lengths', 'Array(Int64)') ~ ' AS ' ~ s.ints_type() ~ ')', 'lens[i]') }}
-          AND (user_id, a[i].pkey, lens[i]) NOT IN (
+          AND (user_id, pkeys[i], lens[i]) NOT IN (
               SELECT user_id, period, length FROM {{ db }}.streak_milestones
               WHERE streak = {{ p('streak', 'String') }}
           )

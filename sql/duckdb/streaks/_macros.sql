@@ -4,6 +4,8 @@
 {% macro add(d, n) %}CAST({{ d }} + {% if frequency == 'daily' %}to_days{% elif frequency == 'weekly' %}to_weeks{% else %}to_months{% endif %}(CAST({{ n }} AS INTEGER)) AS DATE){% endmacro %}
 {% macro day_num(d) %}CAST({{ d }} - DATE '1970-01-01' AS BIGINT){% endmacro %}
 {% macro ord_of(d) %}{% if frequency == 'daily' %}CAST({{ d }} - DATE '1970-01-01' AS BIGINT){% elif frequency == 'weekly' %}CAST(({{ d }} - DATE '1970-01-05') // 7 AS BIGINT){% else %}CAST(year({{ d }}) * 12 + month({{ d }}) AS BIGINT){% endif %}{% endmacro %}
+{% macro key_of_ord(o) %}{% if frequency == 'daily' %}CAST(DATE '1970-01-01' + CAST({{ o }} AS INTEGER) AS DATE){% elif frequency == 'weekly' %}CAST(DATE '1970-01-05' + CAST({{ o }} * 7 AS INTEGER) AS DATE){% else %}make_date(CAST(({{ o }} - 1) // 12 AS INTEGER), CAST(({{ o }} - 1) % 12 + 1 AS INTEGER), 1){% endif %}{% endmacro %}
+{% macro gaps(list) %}list_transform(range(1, len({{ list }}) + 1), lambda g: CASE WHEN g = 1 THEN -1 ELSE {{ list }}[g] - {{ list }}[g - 1] - 1 END){% endmacro %}
 {% macro day_of(ms, offset_s) %}(DATE '1970-01-01' + CAST(({{ ms }} + CAST({{ offset_s }} AS BIGINT) * 1000) // 86400000 AS INTEGER)){% endmacro %}
 {% macro as_of() %}CAST($as_of AS TIMESTAMP){% endmacro %}
 {% macro as_of_ms() %}CAST($as_of_ms AS BIGINT){% endmacro %}
