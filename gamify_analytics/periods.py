@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from gamify_analytics import watermarks
+from gamify_analytics import tz, watermarks
 from gamify_analytics.config import Streak
 from gamify_analytics.engines import Engine, naive_utc
 
@@ -18,6 +18,9 @@ from gamify_analytics.engines import Engine, naive_utc
 PERPETUAL = date(1970, 1, 1)
 #: The longest period of each frequency, in days (how far past a period a lookup can reach).
 PERIOD_DAYS = {"daily": 1, "weekly": 7, "monthly": 31}
+#: A day's ordinal in a zone is its `tz_days` ordinal plus this: the days since 1970-01-01 in
+#: a zone that skips no day, so the exact and the arithmetic ordinals agree.
+ORD_BASE = (tz.DAYS_FROM - date(1970, 1, 1)).days - 1
 
 
 def run_key(day: date, period: str) -> date:
@@ -88,6 +91,9 @@ def streak_params(
         "earn_amount": streak.freezes.earn_amount,
         # how far past the last period a lookup can reach: the expiry, max + 2 periods on
         "lookahead_days": (streak.freezes.max + 3) * PERIOD_DAYS[streak.frequency],
+        "ord_base": ORD_BASE,
+        # users in these zones take the exact path (their daily ordinals skip a day)
+        "skip_zones": engine.query("streaks/skip_zones").get_column("tz").to_list(),
     }
     conditions = []
     for i, c in enumerate(streak.conditions):

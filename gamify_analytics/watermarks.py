@@ -11,6 +11,7 @@ them are committed from that job's state here: never from the other job's code.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -33,8 +34,8 @@ MAX_EVENT_TS = "max_event_ts_ms"
 #: again: an insert in flight when the watermark was read may commit with an earlier
 #: `ingested_at`. Stores held by one process have nothing in flight (margin 0).
 INFLIGHT_MARGIN = timedelta(minutes=10)
-#: A full recompute goes through users in hash buckets of about this many events, so its
-#: memory stays bounded whatever the history (peak memory <= 8 GB).
+#: A full recompute goes through users in ranges of about this many events, so its memory
+#: stays bounded whatever the history (peak memory <= 8 GB).
 EVENTS_PER_BUCKET = 10_000_000
 
 
@@ -100,9 +101,15 @@ def points_rebuilt(engine: Engine, system: str) -> int:
     return int(state.get("systems", {}).get(system, {}).get("rebuilt", 0))
 
 
+#: What a stored chain means: a new number when it changes, so chains stored by an earlier
+#: version are recomputed (2: ordinals counted in days since 1970-01-01).
+CHAIN_FORMAT = 2
+
+
 def rules_fingerprint(item: Any) -> str:
-    """Identifies a streak's rules: chains stored under other rules are recomputed."""
-    return hashlib.sha256(repr(item).encode()).hexdigest()[:16]
+    """Identifies a streak's rules (and the stored chain's format): chains stored under other
+    rules are recomputed."""
+    return hashlib.sha256(repr((CHAIN_FORMAT, item)).encode()).hexdigest()[:16]
 
 
 def streak_key(streak: Streak) -> str:
@@ -184,17 +191,25 @@ def clear(engine: Engine, table: str, column: str, value: Any, value_type: str =
 
 def buckets(engine: Engine, fresh: bool) -> list[dict[str, Any]]:
     """Parameters for each pass over the users: one pass for an incremental run (its new
-    events are few), enough hash buckets for a full one."""
-    if not fresh:
-        return [{"bucketed": False, "params": {}}]
-    return buckets_for(int(engine.scalar("jobs/count_events") or 0))
-
-
-def buckets_for(events: int) -> list[dict[str, Any]]:
-    n = max(1, -(-events // EVENTS_PER_BUCKET))
-    if n == 1:
-        return [{"bucketed": False, "params": {}}]
-    return [{"bucketed": True, "params": {"bucket": b, "buckets": n}} for b in range(n)]
+    events are few), ranges of user ids of about EVENTS_PER_BUCKET events for a full one. A
+    range of the tables' leading key reads only its own part of them; `bucketed` names the
+    bounds a range has (the first has no lower one, the last no upper one)."""
+    events = int(engine.scalar("jobs/count_events") or 0) if fresh else 0
+    n = -(-events // EVENTS_PER_BUCKET)
+    if n <= 1:
+        return [{"bucketed": (), "params": {}}]
+    starts = engine.query("jobs/bucket_starts", {"per": -(-events // n)})
+    bounds: list[str | None] = [None, *starts.get_column("user_id").to_list(), None]
+    out = []
+    for lo, hi in itertools.pairwise(bounds):
+        params = {"bucket_lo": lo, "bucket_hi": hi}
+        out.append(
+            {
+                "bucketed": tuple(k for k in ("lo", "hi") if params[f"bucket_{k}"] is not None),
+                "params": {k: v for k, v in params.items() if v is not None},
+            }
+        )
+    return out
 
 
 def fingerprint(*parts: Any) -> str:

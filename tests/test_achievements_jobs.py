@@ -461,13 +461,15 @@ def test_fixed_split_is_not_vacuous() -> None:
 def test_full_runs_in_user_buckets_equal_one_pass(
     dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full recompute goes through users in hash buckets to bound its memory: with a bucket
+    """A full recompute goes through users in ranges of ids to bound its memory: with a range
     per few events, streak chains, completions and the ledger still equal the reference."""
     cfg = fixed_config()
-    monkeypatch.setattr(watermarks, "EVENTS_PER_BUCKET", 3)
-    assert len(watermarks.buckets_for(len(FIXED_EVENTS))) > 2
+    monkeypatch.setattr(watermarks, "EVENTS_PER_BUCKET", 1)
     with Gamify(cfg, dsn) as g:
         g.ingest([write_aevents(tmp_path / "e.parquet", FIXED_EVENTS)], now_ms=NOW_MS)
+        ranges = watermarks.buckets(g.engine, fresh=True)
+        assert len(ranges) > 2 and ranges[0]["bucketed"] == ("hi",)
+        assert ranges[-1]["bucketed"] == ("lo",) and ranges[1]["bucketed"] == ("lo", "hi")
         run_jobs(g, T1)
         assert_matches(observe(g, cfg, FIXED_USERS), expect(FIXED_EVENTS, cfg, T1))
         for s in cfg.streaks:

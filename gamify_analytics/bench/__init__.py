@@ -9,6 +9,8 @@ from pathlib import Path
 from gamify_analytics.bench import results
 from gamify_analytics.bench.crowd import bench_crowd
 from gamify_analytics.bench.history import bench_engine, dataset
+from gamify_analytics.bench.measure import load_average
+from gamify_analytics.demo import load_demo_config
 
 ENGINES = ("clickhouse", "duckdb")
 SECTIONS = ("history", "crowd")
@@ -27,12 +29,15 @@ def run_benchmarks(
 ) -> list[dict]:
     """The sections asked for, each on both engines; a table row per figure."""
     workdir.mkdir(parents=True, exist_ok=True)
+    load_before = load_average()
+    log(f"load average {load_before}")
     rows: list[dict] = []
     notes: list[str] = []
+    config = load_demo_config()
     if "history" in sections:
         data = dataset(workdir, users, days, events, log)
         res = {e: bench_engine(e, data, workdir, log) for e in ENGINES}
-        rows += results.history_rows(res["clickhouse"], res["duckdb"])
+        rows += results.history_rows(res["clickhouse"], res["duckdb"], len(config.streaks))
         rows += results.rss_rows(res["clickhouse"], res["duckdb"])
         notes.append(
             f"{int(res['clickhouse']['events']):,} events, {users:,} users, {days} days "
@@ -45,5 +50,5 @@ def run_benchmarks(
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     log(f"peak RSS {peak:.2f} GiB")
     if record:
-        results.record(rows, peak, "; ".join(notes))
+        results.record(rows, peak, "; ".join(notes), load_before)
     return rows

@@ -76,6 +76,7 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
 
         summary = step("ingest", lambda: g.ingest([data["history"]]))
         out["events"] = summary.accepted  # type: ignore[attr-defined]
+        step("bare_fold", lambda: bare_fold(g, data["history_as_of"]))
         for job in ("streaks", "achievements", "points"):
             step(
                 f"{job}_full", lambda job=job: g.run([job], as_of=data["history_as_of"], full=True)
@@ -99,6 +100,14 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
     log(f"[{engine}] " + ", ".join(f"{k}={v:.3f}" for k, v in out.items()))
     remove(store)
     return out
+
+
+def bare_fold(g: Gamify, as_of: datetime) -> None:
+    """The reference for the full streak recompute: every streak of the config as a bare
+    per-user fold of its periods over the same store (`sql/common/bench/bare_fold.sql`)."""
+    for streak in g.config.streaks:
+        params, ctx = periods.streak_params(g.engine, streak, as_of, None)
+        g.engine.query("bench/bare_fold", params, **ctx)
 
 
 def _new_day_jobs(g: Gamify, as_of: datetime, out: dict[str, float], log: Log) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ NEW_DAY_JOBS = ("streaks", "achievements", "points", "leaderboards", "dashboards
 #: The steps whose peak memory is measured, and how the log names them.
 RSS_STEPS = {
     "ingest": "ingest the history",
+    "bare_fold": "bare per-user fold of every streak (reference)",
     "streaks_full": "full streak recompute",
     "achievements_full": "full achievements job",
     "points_full": "full points job",
@@ -34,6 +36,26 @@ def machine() -> str:
     kib = meminfo.read_text().split()[1] if meminfo.exists() else ""
     gib = f"{int(kib) / 2**20:.0f} GiB" if kib.isdigit() else "?"
     return f"{platform.machine()}, {cores} cores, {gib}, Python {platform.python_version()}"
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: a benchmark beside other work says so."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def commit() -> str:
+    """The commit the benchmark ran on (with `+dirty` for uncommitted changes), when it ran
+    from a git checkout; `unknown` from an installed wheel."""
+    root = Path(__file__).resolve().parents[2]
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:
+        return "unknown"
+    return head + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:

@@ -9,6 +9,7 @@ values never become SQL text.
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import os
 import random
 import re
@@ -27,6 +28,9 @@ from gamify_analytics.engines.dsn import Dsn
 from gamify_analytics.errors import ConfigError, StoreBusy, StoreError
 
 T = TypeVar("T")
+#: Every statement's template, context and seconds at DEBUG (`gamify -v`): the first tool when
+#: a job is slow.
+log = logging.getLogger("gamify_analytics.sql")
 
 #: The templates' package: `sql/` at the top of the repository, shipped in the wheel.
 SQL_PACKAGE = "gamify_analytics.sql"
@@ -127,12 +131,17 @@ class Engine(ABC):
 
     # --- running SQL -------------------------------------------------------------------------
     def execute(self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any) -> None:
+        t0 = time.perf_counter()
         self.run_sql(self.render(template, **ctx), params or {})
+        _timed(template, ctx, t0)
 
     def query(
         self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any
     ) -> pl.DataFrame:
-        return normalize(self.query_sql(self.render(template, **ctx), params or {}))
+        t0 = time.perf_counter()
+        frame = normalize(self.query_sql(self.render(template, **ctx), params or {}))
+        _timed(template, ctx, t0)
+        return frame
 
     def scalar(self, template: str, params: Mapping[str, Any] | None = None, **ctx: Any) -> Any:
         frame = self.query(template, params, **ctx)
@@ -271,3 +280,10 @@ def normalize(table: pa.Table) -> pl.DataFrame:
                 col = col.dt.replace_time_zone("UTC")
             casts.append(col.dt.convert_time_zone("UTC").dt.cast_time_unit("ms").alias(name))
     return frame.with_columns(casts) if casts else frame
+
+
+def _timed(template: str, ctx: Mapping[str, Any], t0: float) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        modes = ",".join(k for k, v in ctx.items() if v is True)
+        elapsed = time.perf_counter() - t0
+        log.debug("%7.3f s  %s%s", elapsed, template, f" [{modes}]" if modes else "")

@@ -24,8 +24,6 @@
 {% macro date(name) %}{{ p(name, 'Date') }}{% endmacro %}
 {% macro last_ts(alias) %}{{ alias }}.last.1{% endmacro %}
 {% macro attr_or(map, k, missing) %}if(mapContains({{ map }}, {{ p(k, 'String') }}), {{ map }}[{{ p(k, 'String') }}], {{ missing }}){% endmacro %}
-{#- which of `buckets` hash buckets a user falls in (full recomputes go bucket by bucket) -#}
-{% macro in_bucket(col) %}cityHash64({{ col }}) % {{ p('buckets', 'UInt64') }} = {{ p('bucket', 'UInt64') }}{% endmacro %}
 {#- a 64-bit hash of the listed columns (random samples ordered by hash with a seed) -#}
 {% macro hash64(cols) %}cityHash64({{ cols }}){% endmacro %}
 {#- the integers 0 … count-1 as a one-column table `n` (calendars and offset grids) -#}

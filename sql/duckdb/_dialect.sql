@@ -20,7 +20,6 @@
 {% macro date(name) %}CAST(${{ name }} AS DATE){% endmacro %}
 {% macro last_ts(alias) %}{{ alias }}.last_ts{% endmacro %}
 {% macro attr_or(map, k, missing) %}coalesce({{ map }}[${{ k }}], {{ missing }}){% endmacro %}
-{% macro in_bucket(col) %}hash({{ col }}) % CAST($buckets AS UBIGINT) = CAST($bucket AS UBIGINT){% endmacro %}
 {% macro hash64(cols) %}hash({{ cols }}){% endmacro %}
 {% macro numbers(count) %}(SELECT CAST(range AS INTEGER) AS n FROM range(CAST(greatest({{ count }}, 0) AS BIGINT))){% endmacro %}
 {% macro each(list) %}unnest({{ list }}){% endmacro %}

@@ -2,6 +2,7 @@
     (metric triggers over the new events with carried running totals; completions and
     milestones stored since the previous run, or fallen due since its as-of) applied per user in (ts, event_id, trigger)
     order on top of the carried total, clamped to [0, max_points]; one ledger row each. -#}
+{% import 'jobs/_bucket.sql' as b with context %}
 {% import '_dialect.sql' as d with context %}
 {{ d.insert('points_ledger') }} (system, user_id, ts, event_id, trigger, source, tz, local_date, requested, points, total, seq)
 SELECT * FROM (
@@ -33,7 +34,7 @@ SELECT * FROM (
             WHERE achievement = {{ p(t.achievement, 'String') }}
               AND seq <= {{ d.u64('upstream') }} AND achieved_at <= {{ d.ts('as_of') }}
               AND (seq > {{ d.u64('consumed') }} OR achieved_at > {{ d.ts('previous_as_of') }})
-              {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
+              {% if bucketed %}AND {{ b.of_bucket('user_id') }}{% endif %}
 
             {% else %}
             SELECT user_id, ts, event_id, tz, local_date, CAST({{ t.pos }} AS INTEGER) AS trigger,
@@ -42,7 +43,7 @@ SELECT * FROM (
             WHERE streak = {{ p(t.streak, 'String') }} AND length = {{ d.i64(t.length) }}
               AND seq <= {{ d.u64('upstream') }} AND ts <= {{ d.ts('as_of') }}
               AND (seq > {{ d.u64('consumed') }} OR ts > {{ d.ts('previous_as_of') }})
-              {% if bucketed %}AND {{ d.in_bucket('user_id') }}{% endif %}
+              {% if bucketed %}AND {{ b.of_bucket('user_id') }}{% endif %}
 
             {% endif %}
             {% if not loop.last %}UNION ALL{% endif %}

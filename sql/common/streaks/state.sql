@@ -1,4 +1,4 @@
-{#- Streak outputs per user as of T, computed from the events (the same statement on every engine; the partials differ). -#}
+{#- Streak outputs per user as of T, computed from the events. -#}
 {% set with_history = false %}
 {% set with_previous = false %}
 WITH

@@ -1,5 +1,4 @@
 {#- Streak outputs per user as of T, from the chains the streaks job stored. -#}
-{% import 'streaks/_macros.sql' as s with context %}
 WITH
 {% include 'streaks/_stored_chains.sql' %},
 {% include 'streaks/_judge.sql' %},

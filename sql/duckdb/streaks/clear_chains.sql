@@ -1,1 +1,0 @@
-DELETE FROM streak_chains WHERE streak = $streak

@@ -1,6 +1,0 @@
-{#- DuckDB twin of sql/clickhouse/streaks/stored.sql. -#}
-{% import 'streaks/_macros.sql' as s with context %}
-WITH
-{% include 'streaks/_stored_chains.sql' %},
-{% include 'streaks/_judge.sql' %},
-{% include 'streaks/_state_select.sql' %}
