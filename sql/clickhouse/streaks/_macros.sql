@@ -23,7 +23,17 @@
 {% macro sorted_list(r) %}arraySort(groupArray({{ r }})){% endmacro %}
 {% macro map(x, expr, list) %}arrayMap({{ x }} -> {{ expr }}, {{ list }}){% endmacro %}
 {% macro map_i(i, expr, list) %}arrayMap({{ i }} -> {{ expr }}, arrayEnumerate({{ list }})){% endmacro %}
-{% macro fold(acc, x, expr, list, init) %}arrayFold(({{ acc }}, {{ x }}) -> {{ expr }}, {{ list }}, {{ init }}){% endmacro %}
+{#- fold `list` into a record: `acc` [(name, type, expression of acc.<name> and x)], `init` its
+    starting fields. The accumulator is a plain tuple read by position (acc.1, …): a named
+    tuple would be cast at every step, which costs the fold more than its arithmetic; the
+    result is cast to the named record once. -#}
+{% macro fold(acc, init, list) -%}
+CAST(arrayFold((acc, x) -> ({% for f in acc %}{{ positional(f[2], acc) }}{% if not loop.last %}, {% endif %}{% endfor %}), {{ list }}, ({% for f in init %}{{ f[2] }}{% if not loop.last %}, {% endif %}{% endfor %})) AS Tuple({% for f in acc %}{{ f[0] }} {{ f[1] }}{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+{#- `expr` with acc.<name> as acc.<position> (longer names first: `lens` before `len`) -#}
+{% macro positional(expr, fields) -%}
+{% set out = namespace(e=expr) %}{% for n in range(64, 0, -1) %}{% for f in fields %}{% if f[0] | length == n %}{% set out.e = out.e | replace('acc.' ~ f[0], 'acc.' ~ loop.index) %}{% endif %}{% endfor %}{% endfor %}{{ out.e }}
+{%- endmacro %}
 {% macro push(list, x) %}arrayPushBack({{ list }}, {{ x }}){% endmacro %}
 {% macro tail(list) %}arrayPopFront({{ list }}){% endmacro %}
 {% macro drop_last(list) %}arrayPopBack({{ list }}){% endmacro %}

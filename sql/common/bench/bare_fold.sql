@@ -23,7 +23,7 @@ WITH periods AS (
     HAVING {% for c in conditions %}coalesce(sum(value_sum) FILTER (WHERE metric = {{ p(c.metric_param, 'String') }}), 0) >= {{ d.dec(c.threshold_param) }}{% if not loop.last %} {{ 'AND' if mode == 'all' else 'OR' }} {% endif %}{% endfor %}
 ),
 folded AS (
-    SELECT user_id, {{ s.fold('acc', 'x', s.record(acc), s.sorted_list('o'), s.record(init)) }} AS st
+    SELECT user_id, {{ s.fold(acc, init, s.sorted_list('o')) }} AS st
     FROM periods
     GROUP BY user_id
 )

@@ -47,7 +47,7 @@ folded AS (
     SELECT ar.user_id AS user_id, ar.ords AS ords, ar.pkeys AS pkeys, ar.last_zone AS last_zone,
            ar.prev_zone AS prev_zone{% if with_history %}, ar.zones AS zones{% endif %},
            {{ 'sd.started' if seeded else zero }} AS seed_started,
-           {{ s.fold('acc', 'x', s.record(acc), s.tail('ar.ks') if seeded else 'ar.ks', s.record(init)) }} AS st
+           {{ s.fold(acc, init, s.tail('ar.ks') if seeded else 'ar.ks') }} AS st
     FROM arrays AS ar
     {% if seeded %}
     INNER JOIN seeds AS sd ON sd.user_id = ar.user_id

@@ -14,7 +14,7 @@
 {% macro sorted_list(r) %}list({{ r }} ORDER BY {{ r }}){% endmacro %}
 {% macro map(x, expr, list) %}list_transform({{ list }}, lambda {{ x }}: {{ expr }}){% endmacro %}
 {% macro map_i(i, expr, list) %}list_transform(range(1, len({{ list }}) + 1), lambda {{ i }}: {{ expr }}){% endmacro %}
-{% macro fold(acc, x, expr, list, init) %}list_reduce({{ list }}, lambda {{ acc }}, {{ x }}: {{ expr }}, {{ init }}){% endmacro %}
+{% macro fold(acc, init, list) %}list_reduce({{ list }}, lambda acc, x: {{ record(acc) }}, {{ record(init) }}){% endmacro %}
 {% macro push(list, x) %}list_append({{ list }}, {{ x }}){% endmacro %}
 {% macro tail(list) %}list_slice({{ list }}, 2, len({{ list }})){% endmacro %}
 {% macro drop_last(list) %}list_slice({{ list }}, 1, len({{ list }}) - 1){% endmacro %}
