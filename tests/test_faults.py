@@ -65,6 +65,7 @@ from gamify_analytics.engines import dsn as dsns
 from gamify_analytics.engines.clickhouse import ClickHouseEngine
 from gamify_analytics.engines.duckdb import DuckDBEngine
 from gamify_analytics.synthetic import generate, write
+from tests.helpers.rules import RULES
 from tests.helpers.stores import ENGINE_PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,63 +129,9 @@ END = date(2024, 4, 10)
 #: A step of this size takes a second or two; much longer means a hang (or a runaway plan).
 STEP_TIMEOUT = 120.0
 
-CONFIG = """
-[[metrics]]
-key = "lessons"
-
-[[metrics]]
-key = "minutes"
-
-[[metrics]]
-key = "quizzes"
-
-[[streaks]]
-key = "daily"
-frequency = "daily"
-conditions = [{ metric = "lessons", threshold = 1 }]
-freezes = { initial = 1, max = 2, earn_every = 3, earn_amount = 1 }
-
-[[streaks]]
-key = "weekly"
-frequency = "weekly"
-mode = "any"
-conditions = [{ metric = "minutes", threshold = 30 }, { metric = "quizzes", threshold = 1 }]
-
-[[achievements]]
-key = "lessons_5"
-kind = "metric"
-metric = "lessons"
-threshold = 5
-
-[[achievements]]
-key = "streak_3"
-kind = "streak"
-streak = "daily"
-length = 3
-
-[[achievements]]
-key = "quiz_day"
-kind = "period"
-metric = "quizzes"
-period = "daily"
-threshold = 2
-
-[[achievements]]
-key = "both"
-kind = "composite"
-requires = ["lessons_5", "streak_3"]
-
-[[points]]
-key = "xp"
-max_points = 300
-triggers = [
-  { metric = "lessons", points = 10, per = 1 },
-  { metric = "minutes", points = 1, per = 10 },
-  { achievement = "lessons_5", points = 50 },
-  { streak = "daily", length = 3, points = 20 },
-]
-levels = [{ key = "bronze", points = 0 }, { key = "silver", points = 100 }]
-
+CONFIG = (
+    RULES
+    + """
 [[leaderboards]]
 key = "day_lessons"
 rank_by = "metric:lessons"
@@ -209,6 +156,7 @@ key = "streaky"
 rank_by = "streak:daily"
 max_participants = 10
 """
+)
 
 
 # --- the data and the steps -----------------------------------------------------------------

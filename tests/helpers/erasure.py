@@ -22,68 +22,15 @@ from gamify_analytics.config import Config, load
 from gamify_analytics.dashboards import rollups
 from gamify_analytics.engines import Engine
 from gamify_analytics.synthetic import generate, write
+from tests.helpers.rules import RULES
 
 END = date(2024, 4, 10)
 #: Two of the busiest users (they lead boards, earn achievements and have rejected rows).
 ERASED = ("u000002", "u000006")
 
-CONFIG = """
-[[metrics]]
-key = "lessons"
-
-[[metrics]]
-key = "minutes"
-
-[[metrics]]
-key = "quizzes"
-
-[[streaks]]
-key = "daily"
-frequency = "daily"
-conditions = [{ metric = "lessons", threshold = 1 }]
-freezes = { initial = 1, max = 2, earn_every = 3, earn_amount = 1 }
-
-[[streaks]]
-key = "weekly"
-frequency = "weekly"
-mode = "any"
-conditions = [{ metric = "minutes", threshold = 30 }, { metric = "quizzes", threshold = 1 }]
-
-[[achievements]]
-key = "lessons_5"
-kind = "metric"
-metric = "lessons"
-threshold = 5
-
-[[achievements]]
-key = "streak_3"
-kind = "streak"
-streak = "daily"
-length = 3
-
-[[achievements]]
-key = "quiz_day"
-kind = "period"
-metric = "quizzes"
-period = "daily"
-threshold = 2
-
-[[achievements]]
-key = "both"
-kind = "composite"
-requires = ["lessons_5", "streak_3"]
-
-[[points]]
-key = "xp"
-max_points = 300
-triggers = [
-  { metric = "lessons", points = 10, per = 1 },
-  { metric = "minutes", points = 1, per = 10 },
-  { achievement = "lessons_5", points = 50 },
-  { streak = "daily", length = 3, points = 20 },
-]
-levels = [{ key = "bronze", points = 0 }, { key = "silver", points = 100 }]
-
+CONFIG = (
+    RULES
+    + """
 [[leaderboards]]
 key = "day_lessons"
 rank_by = "metric:lessons"
@@ -112,6 +59,7 @@ period = "perpetual"
 key = "streaky"
 rank_by = "streak:daily"
 """
+)
 
 
 @dataclass(frozen=True)
