@@ -75,22 +75,29 @@ def _groups_left(
     return out
 
 
+def _run_params(
+    engine: Engine, board: Leaderboard, run: date, status: dict[str, Any]
+) -> dict[str, Any]:
+    """What locates a final run's scores: its source, its dates, and what it had read when it
+    was finalized (the ingest watermark and the points run it saw)."""
+    first, last = periods.run_dates(run, board.period)
+    return {
+        "ref": board.source[1],
+        "run_first": first,
+        "run_last": last,
+        "finalized_watermark": from_us(status["watermark_us"]),
+        "committed": watermarks.committed_seq(engine, watermarks.POINTS),
+    }
+
+
 def _scored(
     engine: Engine, board: Leaderboard, run: date, status: dict[str, Any], ids: list[str]
 ) -> dict[str, str]:
     """The users of `ids` who had a score in the run when it was finalized, and their group."""
-    kind, ref = board.source
-    first, last = periods.run_dates(run, board.period)
-    params = {
-        "ref": ref,
-        "run_first": first,
-        "run_last": last,
-        "as_of": naive_utc(status["as_of"]),
-        "finalized_watermark": from_us(status["watermark_us"]),
-        "committed": watermarks.committed_seq(engine, watermarks.POINTS),
-        "ids": ids,
-    }
-    scored = engine.query("erase/scored", params, source=kind)["user_id"].to_list()
+    params = {**_run_params(engine, board, run, status), "as_of": naive_utc(status["as_of"])}
+    scored = engine.query("erase/scored", {**params, "ids": ids}, source=board.source[0])[
+        "user_id"
+    ].to_list()
     attrs = engine.query("erase/user_attributes", {"ids": scored})
     groups = {u: leaderboards.group_of(board, a) for u, a in attrs.iter_rows()}
     return {u: groups.get(u, leaderboards.group_of(board, None)) for u in scored}
@@ -134,16 +141,8 @@ def restate(engine: Engine, board: Leaderboard | None, run: dict[str, Any]) -> N
         return
     late = int(status["late"])
     if board is not None:
-        kind, ref = board.source
-        first, last = periods.run_dates(key, board.period)
-        params = {
-            "ref": ref,
-            "run_first": first,
-            "run_last": last,
-            "finalized_watermark": from_us(status["watermark_us"]),
-            "committed": watermarks.committed_seq(engine, watermarks.POINTS),
-        }
-        late = int(engine.scalar("leaderboards/late", params, source=kind) or 0)
+        params = _run_params(engine, board, key, status)
+        late = int(engine.scalar("leaderboards/late", params, source=board.source[0]) or 0)
     engine.execute(
         "erase/amend_run",
         {
