@@ -14,8 +14,8 @@ example uses user ids with a fresh prefix and config keys with a fresh suffix (a
 evaluated over all history on its first run), runs the jobs with `full=True` (so `as_of` may
 move backwards between examples), and compares only its own users.
 
-Helpers here (scenario strategy, Parquet writer, observe/expect) are shared with
-tests/test_achievements_jobs.py.
+The scenario strategy, Parquet writer and observe/expect live in tests/helpers/achievements.py,
+shared with tests/test_achievements_jobs.py.
 """
 
 from __future__ import annotations

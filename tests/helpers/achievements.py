@@ -1,22 +1,9 @@
-"""Both engines equal the pure-Python achievements/points reference on random scenarios (
-docs/achievements.md).
-
-A few users, each with a handful of events of metrics `a`/`b` (negative and fractional values,
-ties on `ts`, an optional `device` attribute), clustered on a few days around local midnights of
-zones with DST, a 30-minute DST shift and a skipped day, travellers switching zones. Each example
-draws its own config: metric achievements (some filtered), a period achievement, a streak with a
-streak achievement, composites (sometimes of a composite), and points systems with metric,
-achievement and streak triggers, small caps and levels. The jobs' completions, ledger rows,
-totals and levels must equal `tests/reference/achievements.py` exactly.
-
-An embedded ClickHouse store is slow to set up, so each test function uses one store: every
-example uses user ids with a fresh prefix and config keys with a fresh suffix (a new key is
-evaluated over all history on its first run), runs the jobs with `full=True` (so `as_of` may
-move backwards between examples), and compares only its own users.
-
-Helpers here (scenario strategy, Parquet writer, observe/expect) are shared with
-tests/test_achievements_jobs.py.
-"""
+"""What the achievements and points tests share (tests/test_achievements_property.py and
+tests/test_achievements_jobs.py): the random scenario strategy (users with events of metrics
+`a`/`b` around local midnights of zones with DST, a skipped day and travellers; configs with
+every kind of achievement and points trigger), a Parquet writer, the fixed scenario, and
+`observe`/`expect`, which read a store and the reference (`tests/reference/achievements.py`)
+into one comparable `Outcome`."""
 
 from __future__ import annotations
 

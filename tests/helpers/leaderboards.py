@@ -1,25 +1,6 @@
-"""Both engines equal the pure-Python leaderboard reference on random scenarios (
-docs/leaderboards.md).
-
-A few users with events of metrics `a`/`b` clustered around local midnights of several zones
-(ties on `ts`, zero, negative and fractional values, travellers; the scenario strategy of
-tests/test_achievements_property.py), a users file whose `country` (and `plan`) attributes
-are sometimes missing, and some users absent from it. Each example draws its own config (a
-streak, achievements and points systems as in the achievements property) plus 1–3 boards
-ranking `metric:`, `points:` or `streak:` over every period, with or without a breakdown, and
-small caps (1–3) so they bite. Every run with contributions (and, for its first and last two
-runs, every group plus one that does not exist) of `g.leaderboard(...)` must equal
-`tests/reference/leaderboards.py` exactly, provisional. On some examples the `leaderboards`
-job then finalizes the due runs, and the final standings must be the same.
-
-`test_hand_worked_cases` runs the hand-worked cases of tests/test_leaderboards_reference.py on
-both engines.
-
-As in the achievements property, each test function uses one store: every example has user ids
-with a fresh prefix, config keys with a fresh suffix, and runs the jobs with `full=True`. Boards
-rank every user of the store, so each example also has metrics of its own, and no streak
-condition of threshold 0 (met by an event of any metric: other examples' users would qualify).
-"""
+"""What the leaderboard tests share (tests/test_leaderboards_property.py and
+tests/test_leaderboards_finalize.py): a users file with `country` and `plan` attributes, and a
+`leaderboard` read's entries as reference `Entry` rows, scores checked to be exact decimals."""
 
 from __future__ import annotations
 
