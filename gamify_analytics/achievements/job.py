@@ -1,8 +1,8 @@
 """The `achievements` job: completions, written once and never revoked.
 
 The rules and the job's incremental contract are in docs/achievements.md. Each kind is one SQL
-statement (`sql/common/achievements/`); streak milestones come from the streak statements of
-each engine (`sql/<engine>/streaks/milestones.sql`).
+statement (`sql/common/achievements/`); streak milestones come from the streak statements
+(`sql/common/streaks/milestones.sql`).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Dashboards: named sets of panels, each a SQL template
 (`sql/common/dashboards/<dashboard>_<panel>.sql`; the streak state panels are the stored-chain
-aggregates of `sql/<engine>/streaks/`) over the tables that materialized views and jobs keep
+aggregates of `sql/common/streaks/`) over the tables that materialized views and jobs keep
 current — `daily_metrics`, the stored streak chains, `achievements`, `points_ledger`,
 `leaderboard_final`/`leaderboard_runs`, `users` — never a scan of raw events. Rules and
 decisions: docs/dashboards.md.

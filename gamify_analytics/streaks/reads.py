@@ -1,5 +1,5 @@
 """Streak state and history read from the events, or judged from the chains the streaks job
-stored (docs/streaks.md): one SQL statement per read (`sql/<engine>/streaks/`)."""
+stored (docs/streaks.md): one SQL statement per read (`sql/common/streaks/`)."""
 
 from __future__ import annotations
 
