@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 from gamify_analytics import (
     achievements,
@@ -103,34 +104,15 @@ def run(
             started = datetime.now(UTC)
             # what the job finds ingested by now, it processes (`gamify status`: its backlog)
             mark = watermarks.watermark_us(engine)
-            ledger.record(engine, run_id, name, as_of, started, "running", watermark_us=mark)
+            record = partial(ledger.record, engine, run_id, name, as_of, started, watermark_us=mark)
+            record("running")
             t0 = time.perf_counter()
             try:
                 rows = fn(engine, config, as_of, full=full)
             except Exception as e:
-                ledger.record(
-                    engine,
-                    run_id,
-                    name,
-                    as_of,
-                    started,
-                    "failed",
-                    error=str(e)[:2000],
-                    finished=datetime.now(UTC),
-                    watermark_us=mark,
-                )
+                record("failed", error=str(e)[:2000], finished=datetime.now(UTC))
                 raise
-            ledger.record(
-                engine,
-                run_id,
-                name,
-                as_of,
-                started,
-                "ok",
-                rows,
-                finished=datetime.now(UTC),
-                watermark_us=mark,
-            )
+            record("ok", rows, finished=datetime.now(UTC))
             seconds = round(time.perf_counter() - t0, 3)
             results.append(JobResult(name, as_of, "ok", rows, seconds))
     return results
