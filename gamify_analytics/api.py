@@ -12,25 +12,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from gamify_analytics import achievements, dashboards, jobs, leaderboards, points, streaks
 from gamify_analytics import config as config_mod
-from gamify_analytics import erase as erase_mod
-from gamify_analytics import status as status_mod
-from gamify_analytics import verify as verify_mod
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import Filters
 from gamify_analytics.engines import Engine, connect, resolve_dsn, retry_busy, schema
-from gamify_analytics.erase import Erasure
 from gamify_analytics.errors import NotRunYet
-from gamify_analytics.ingest.load import IngestSummary, Progress, ingest
 from gamify_analytics.jobs import JOBS, JobResult, ledger
 from gamify_analytics.jobs.locks import WAIT_TIMEOUT
 from gamify_analytics.leaderboards import Standings
-from gamify_analytics.status import Scheduled, Status
-from gamify_analytics.verify import Check
+from gamify_analytics.names import STATUS_GRACE, STATUS_LAST_RUNS
+
+if TYPE_CHECKING:  # what only writes, erasure, verify and status use is imported when used
+    from gamify_analytics.erase import Erasure
+    from gamify_analytics.ingest.load import IngestSummary, Progress
+    from gamify_analytics.status import Scheduled, Status
+    from gamify_analytics.verify import Check
 
 
 class Gamify:
@@ -105,6 +106,8 @@ class Gamify:
         now_ms: int | None = None,
         progress: Progress | None = None,
     ) -> IngestSummary:
+        from gamify_analytics.ingest.load import ingest
+
         self.init()
         return ingest(
             self.engine, self.config, files, users=users, now_ms=now_ms, progress=progress
@@ -138,6 +141,8 @@ class Gamify:
         """Remove every trace of `users` (docs/operations.md "Erasure"): idempotent; a killed
         erasure is finished by running it again with the same ids. Every job is held
         meanwhile: a running job makes it raise `jobs.JobBusy`, or with `wait` wait for it."""
+        from gamify_analytics import erase as erase_mod
+
         ids = erase_mod.user_ids(users)
         self.init()
         return erase_mod.erase(self.engine, self.config, ids, wait=wait, timeout=timeout)
@@ -177,9 +182,11 @@ class Gamify:
         user: str | None = None,
         as_of: datetime | None = None,
     ) -> pl.DataFrame:
-        """Streak state per user, computed from the events as of `as_of` (default: the last
-        streaks run's, `read_as_of`)."""
-        return self._per_streak(streaks.compute, streaks.STATE_SCHEMA, streak, user, as_of)
+        """Streak state per user. Without `as_of`: the state the last streaks run stored,
+        judged at that run's as-of (`read_as_of`), which reads the stored chains and no event;
+        with `as_of`: computed from the events up to that instant."""
+        read = streaks.stored if as_of is None else streaks.compute
+        return self._per_streak(read, streaks.STATE_SCHEMA, streak, user, as_of)
 
     def streak_history(
         self, streak: str | None = None, *, user: str | None = None, as_of: datetime | None = None
@@ -255,6 +262,8 @@ class Gamify:
     def verify(self, sample: int = 1000, seed: int = 0) -> list[Check]:
         """Recompute a random sample of the stored aggregates from the raw events: one check
         each (check, sampled, drifted, example); `seed` picks the sample."""
+        from gamify_analytics import verify as verify_mod
+
         return verify_mod.verify(self.reader, self.config, sample, seed)
 
     def status(
@@ -262,12 +271,14 @@ class Gamify:
         schedule: Sequence[Scheduled] = (),
         *,
         now: datetime | None = None,
-        last: int = status_mod.LAST_RUNS,
-        grace: timedelta = status_mod.GRACE,
+        last: int = STATUS_LAST_RUNS,
+        grace: timedelta = STATUS_GRACE,
     ) -> Status:
         """The store's health for monitoring (docs/operations.md "Monitoring"): jobs against
         `schedule` (entries of `scheduler.load_schedule`), ingest, backlog, freshness, skew,
         leaderboard finalization and erasures; `healthy` is false when something alerts."""
+        from gamify_analytics import status as status_mod
+
         return status_mod.status(
             self.reader, self.config, schedule, now=now, last=last, grace=grace
         )

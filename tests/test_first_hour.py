@@ -140,6 +140,32 @@ def test_reads_and_the_report_judge_as_of_the_last_run_and_say_so(
     assert "gamify: as of 2024-04-07T12:00:00.000Z (--as-of)" in r.stderr.splitlines()
 
 
+def test_streaks_show_what_the_last_run_stored_and_as_of_recomputes(
+    base: list[str], tmp_path: Path
+) -> None:
+    """Without --as-of, `gamify streaks` reads the chains the last run stored (no event scan,
+    the same answer as computing at that run's as-of); an event ingested since counts only
+    when --as-of asks for a computation from the events."""
+    ok(*base, "ingest", str(GOLDEN / "events.csv"), "--allow-rejects", cwd=tmp_path)
+    ok(*base, "run", "--as-of", AS_OF, cwd=tmp_path)
+
+    def bob(*args: str) -> dict:
+        rows = json.loads(ok(*base, "streaks", "--format", "json", *args, cwd=tmp_path).stdout)
+        return next(row for row in rows if row["user_id"] == "bob")
+
+    stored = json.loads(ok(*base, "streaks", "--format", "json", cwd=tmp_path).stdout)
+    computed = ok(*base, "streaks", "--format", "json", "--as-of", AS_OF, cwd=tmp_path).stdout
+    assert stored == json.loads(computed)
+    assert bob()["length"] == 0
+    late = tmp_path / "late.csv"
+    late.write_text(
+        "event_id,user_id,metric,value,ts,tz\nlate1,bob,lessons,1,2024-04-07T12:00:00Z,UTC\n"
+    )
+    ok(*base, "ingest", str(late), cwd=tmp_path)
+    assert bob()["length"] == 0
+    assert bob("--as-of", AS_OF)["length"] == 1
+
+
 def test_rejects_quote_the_value_and_duplicates_are_listed(base: list[str], tmp_path: Path) -> None:
     events = tmp_path / "events.csv"
     long_id = "u" * 300

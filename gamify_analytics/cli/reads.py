@@ -54,7 +54,7 @@ def streaks(
     with store(ctx) as g:
         instant = g.read_as_of("streaks", given)
         read = g.streak_history if history else g.streaks
-        frame = read(streak, user=user, as_of=instant)
+        frame = read(streak, user=user, as_of=given)
     if fmt is not Format.json:
         said_as_of(instant, "streaks", given is not None, option=True)
     emit(rows_as_of(frame, instant, fmt), fmt, title="history" if history else "streaks")
