@@ -24,6 +24,7 @@ import jinja2
 import polars as pl
 import pyarrow as pa
 
+from gamify_analytics.engines import template_cache
 from gamify_analytics.engines.dsn import Dsn
 from gamify_analytics.errors import ConfigError, StoreBusy, StoreError
 
@@ -70,13 +71,17 @@ def _environment(kind: str) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader(
         [jinja2.PackageLoader(SQL_PACKAGE, kind), jinja2.PackageLoader(SQL_PACKAGE, "common")]
     )
+    options = {
+        "autoescape": False,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+    }
     return jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=template_cache.bytecode_cache(options),
+        **options,
     )
 
 
