@@ -228,3 +228,12 @@ def new_events_ctx(fresh: bool, metrics: list[str] | None = None, filters=()) ->
         params["metrics"] = metrics
     ctx = {"fresh": fresh, "metric_list": metrics is not None, "filters": names}
     return ctx, params
+
+
+def new_metrics(engine: Engine, window: dict[str, Any]) -> set[str]:
+    """The metrics of the events new to a run (`window`: its `as_of`, `since` and
+    `previous_as_of`; `jobs/_new_events.sql`). Empty: nothing new, so a job skips the
+    statements that would find nothing to do (a no-op run stays cheap at any history size)."""
+    ctx, params = new_events_ctx(False)
+    frame = engine.query("jobs/new_metrics", {**window, **params}, **ctx)
+    return set(frame.get_column("metric").to_list())

@@ -59,11 +59,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
 
 def _new_metrics(engine: Engine, run: watermarks.Run) -> set[str] | None:
     """Metrics of the new events; None when everything is evaluated afresh."""
-    if run.fresh:
-        return None
-    ctx, params = watermarks.new_events_ctx(False)
-    frame = engine.query("achievements/new_metrics", {**run.params(), **params}, **ctx)
-    return set(frame.get_column("metric").to_list()) if frame.height else set()
+    return None if run.fresh else watermarks.new_metrics(engine, run.params())
 
 
 def _milestones(engine: Engine, config: Config, run: watermarks.Run, any_new: bool) -> dict:

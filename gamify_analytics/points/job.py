@@ -33,6 +33,7 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     run = watermarks.begin(engine, META_KEY, as_of, full)
     upstream = watermarks.committed_seq(engine, watermarks.ACHIEVEMENTS)
     previous = run.previous.get("systems", {})
+    new = set() if run.fresh else watermarks.new_metrics(engine, run.params())
     systems = {}
     # rows of this sequence are left only by a run that crashed before committing: the ledger
     # is summed without deduplication (leaderboards), so they go first
@@ -58,7 +59,9 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         )
         triggers = _bind_triggers(system, params)
         ctx["metric_list"] = bool(metrics)
-        for part in watermarks.buckets(engine, fresh):
+        # no new event of its metrics and no new completion upstream: nothing to award
+        idle = not fresh and not new & set(metrics) and not _new_upstream(engine, params)
+        for part in [] if idle else watermarks.buckets(engine, fresh):
             bound = {**params, **part["params"]}
             engine.execute(
                 "points/award", bound, **ctx, triggers=triggers, bucketed=part["bucketed"]
@@ -72,13 +75,20 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
                     per_metric=True,
                     bucketed=part["bucketed"],
                 )
-        engine.execute("points/carry_total", params)
+        if not idle:
+            engine.execute("points/carry_total", params)
         rebuilt = run.seq if fresh else seen.get("rebuilt", 0)
         systems[system.key] = {"fingerprint": fp, "consumed": upstream, "rebuilt": rebuilt}
     run.state["systems"] = systems
     awarded = engine.scalar("points/count_run", {"seq": run.seq}) or 0
     run.commit(engine)
     return int(awarded)
+
+
+def _new_upstream(engine: Engine, params: dict[str, Any]) -> bool:
+    """Whether a completion or milestone is new to this run (stored since the sequence it
+    consumed last, or fallen due since its as-of)."""
+    return bool(engine.scalar("points/any_new_upstream", params))
 
 
 def _bind_triggers(system: PointsSystem, params: dict[str, Any]) -> list[dict[str, Any]]:

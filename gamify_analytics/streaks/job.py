@@ -52,9 +52,12 @@ def run_job(
                 "since": naive_utc(since),
                 "previous_as_of": naive_utc(datetime.fromisoformat(previous["as_of"])),
             }
+            # nothing new (no event ingested since, none fallen due): the chains stand as they are
+            window = {"as_of": naive_utc(as_of), **extra}
+            modes = ("changed_only", "seeded") if watermarks.new_metrics(engine, window) else ()
             # changed users who cannot continue their stored chain first: recomputed whole;
             # then the rest continue their stored chains with their new periods only
-            for mode in ("changed_only", "seeded"):
+            for mode in modes:
                 params, ctx = periods.streak_params(engine, streak, as_of, None, **{mode: True})
                 params.update(extra, version=time.time_ns())
                 engine.execute("streaks/upsert_chains", params, **ctx)

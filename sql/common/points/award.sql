@@ -4,6 +4,7 @@
     order on top of the carried total, clamped to [0, max_points]; one ledger row each. -#}
 {% import 'jobs/_bucket.sql' as b with context %}
 {% import '_dialect.sql' as d with context %}
+{% import 'points/_window.sql' as w with context %}
 {{ d.insert('points_ledger') }} (system, user_id, ts, event_id, trigger, source, tz, local_date, requested, points, total, seq)
 SELECT * FROM (
     WITH
@@ -32,8 +33,7 @@ SELECT * FROM (
                    achievement AS source, CAST({{ d.dec(t.points) }} AS Decimal(38, 6)) AS amount
             FROM {{ db }}.achievements {{ d.final() }}
             WHERE achievement = {{ p(t.achievement, 'String') }}
-              AND seq <= {{ d.u64('upstream') }} AND achieved_at <= {{ d.ts('as_of') }}
-              AND (seq > {{ d.u64('consumed') }} OR achieved_at > {{ d.ts('previous_as_of') }})
+              AND {{ w.new_upstream('achieved_at') }}
               {% if bucketed %}AND {{ b.of_bucket('user_id') }}{% endif %}
 
             {% else %}
@@ -41,8 +41,7 @@ SELECT * FROM (
                    concat(streak, ':', CAST(period AS String)) AS source, CAST({{ d.dec(t.points) }} AS Decimal(38, 6)) AS amount
             FROM {{ db }}.streak_milestones {{ d.final() }}
             WHERE streak = {{ p(t.streak, 'String') }} AND length = {{ d.i64(t.length) }}
-              AND seq <= {{ d.u64('upstream') }} AND ts <= {{ d.ts('as_of') }}
-              AND (seq > {{ d.u64('consumed') }} OR ts > {{ d.ts('previous_as_of') }})
+              AND {{ w.new_upstream('ts') }}
               {% if bucketed %}AND {{ b.of_bucket('user_id') }}{% endif %}
 
             {% endif %}
