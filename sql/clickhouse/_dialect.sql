@@ -7,6 +7,8 @@
 {% macro strs(name) %}{{ p(name, 'Array(String)') }}{% endmacro %}
 {% macro has(list, x) %}has({{ list }}, {{ x }}){% endmacro %}
 {% macro final() %}FINAL{% endmacro %}
+{#- a DELETE whose rows no read needs any more: ClickHouse applies it in the background -#}
+{% macro in_background() %}SETTINGS lightweight_deletes_sync = 0{% endmacro %}
 {% macro insert(table) %}INSERT INTO {{ db }}.{{ table }}{% endmacro %}
 {% macro attr_eq(k, v) %}(mapContains(attributes, {{ p(k, 'String') }}) AND attributes[{{ p(k, 'String') }}] = {{ p(v, 'String') }}){% endmacro %}
 {% macro period_key(d, period) %}{% if period == 'daily' %}{{ d }}{% elif period == 'weekly' %}toMonday({{ d }}){% else %}toStartOfMonth({{ d }}){% endif %}{% endmacro %}

@@ -6,6 +6,8 @@
 {% macro strs(name) %}CAST(${{ name }} AS VARCHAR[]){% endmacro %}
 {% macro has(list, x) %}list_contains({{ list }}, {{ x }}){% endmacro %}
 {% macro final() %}{% endmacro %}
+{#- a DELETE whose rows no read needs any more: ClickHouse applies it in the background -#}
+{% macro in_background() %}{% endmacro %}
 {% macro insert(table) %}INSERT OR REPLACE INTO {{ table }}{% endmacro %}
 {% macro attr_eq(k, v) %}coalesce(attributes[${{ k }}] = ${{ v }}, false){% endmacro %}
 {% macro period_key(d, period) %}{% if period == 'daily' %}{{ d }}{% elif period == 'weekly' %}CAST(date_trunc('week', {{ d }}) AS DATE){% else %}CAST(date_trunc('month', {{ d }}) AS DATE){% endif %}{% endmacro %}
