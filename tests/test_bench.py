@@ -20,7 +20,13 @@ def test_every_figure_is_measured(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     names = [r["benchmark"] for r in rows]
-    for expected in ("ingest", "full dashboards build", "one new day: dashboards job", "crowd"):
+    for expected in (
+        "ingest",
+        "full dashboards build",
+        "one new day: dashboards job",
+        "nothing new: all jobs",
+        "crowd",
+    ):
         assert any(n.startswith(expected) for n in names), (expected, names)
     for r in rows:
         assert "nan" not in (r["clickhouse"], r["duckdb"]), r

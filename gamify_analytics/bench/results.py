@@ -77,6 +77,16 @@ def history_rows(ch: dict, dd: dict, streaks: int) -> list[dict]:
             sum(dd[f"newday_{job}_s"] for job in NEW_DAY_JOBS),
             "≤ 2 s",
         ),
+        *(
+            _row(f"nothing new: {job} job (s)", ch[f"noop_{job}_s"], dd[f"noop_{job}_s"], "")
+            for job in NEW_DAY_JOBS
+        ),
+        _row(
+            "nothing new: all jobs (s)",
+            sum(ch[f"noop_{job}_s"] for job in NEW_DAY_JOBS),
+            sum(dd[f"noop_{job}_s"] for job in NEW_DAY_JOBS),
+            "≤ 0.3 s",
+        ),
         _row("stored streak read, all users (s)", ch["stored_read_s"], dd["stored_read_s"], ""),
         _row(
             "leaderboards: finalize every run of the history (s)",
