@@ -129,3 +129,47 @@ def test_dashboard_aggregates_agree_with_per_user_state(dsn: str, tmp_path: Path
             assert agg["lengths"].rows() == lengths.rows()
             per_period = hist.filter("qualified").group_by("period").len().sort("period")
             assert agg["per_period"].rows() == per_period.rows()
+
+
+#: Per user: stored events, then new ones (event_id, ts, tz): a user back after a month, a new
+#: event in the stored last period, a new day in a zone 26 h ahead whose period starts before
+#: the stored last one (UTC-12, then UTC+14: the last period is redone from the one before),
+#: and a user without a chain.
+CONTINUED = {
+    "back": (
+        [("b1", "2024-11-01T10:00:00Z", "UTC"), ("b2", "2024-11-02T10:00:00Z", "UTC")],
+        [("b3", "2024-12-06T00:30:00Z", "UTC")],
+    ),
+    "same": (
+        [("p1", "2024-12-04T10:00:00Z", "UTC"), ("p2", "2024-12-05T10:00:00Z", "UTC")],
+        [("p3", "2024-12-05T20:00:00Z", "UTC")],
+    ),
+    "edge": (
+        [(f"e{d}", f"2024-12-0{d}T00:00:00Z", "Etc/GMT+12") for d in (4, 5, 6)],
+        [("e7", "2024-12-05T11:00:00Z", "Pacific/Kiritimati")],
+    ),
+    "new": ([], [("n1", "2024-12-06T00:45:00Z", "UTC")]),
+}
+
+
+@pytest.mark.parametrize("user", list(CONTINUED))
+def test_continued_chains_read_only_what_new_events_touch(
+    dsn: str, tmp_path: Path, user: str
+) -> None:
+    """A continued chain rereads only the periods new events touch (and a redone last
+    period), however old its stored period, and ends as a full recompute would have it. One
+    user per store: the days read are bounded by the earliest any user needs."""
+    first, second = datetime(2024, 12, 6, 1, tzinfo=UTC), datetime(2024, 12, 6, 2, tzinfo=UTC)
+    with Gamify(CFG, dsn) as g:
+        for i, (batch, as_of) in enumerate(zip(CONTINUED[user], (first, second), strict=True)):
+            path = tmp_path / f"b{i}.csv"
+            pl.DataFrame(
+                [(e, user, "lessons", "1", ts, tz) for e, ts, tz in batch],
+                schema=["event_id", "user_id", "metric", "value", "ts", "tz"],
+                orient="row",
+            ).write_csv(path)
+            g.ingest([path], now_ms=int(as_of.timestamp() * 1000))
+            streaks.run_job(g.engine, CFG, as_of, inflight_margin=timedelta(0))
+        stored = streaks.stored(g.engine, CFG, "daily", second)
+        assert stored.height == 1
+        assert stored.equals(streaks.compute(g.engine, CFG, "daily", second))

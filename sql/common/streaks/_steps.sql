@@ -11,8 +11,8 @@
     list (its k counts the first new period's gap) and is dropped before the fold. -#}
 {% import 'streaks/_macros.sql' as s with context %}
 {% import '_dialect.sql' as d with context %}
-{% include 'streaks/_periods.sql' %},
 {% include 'streaks/_zone_days.sql' %},
+{% include 'streaks/_periods.sql' %},
 located AS (
     SELECT user_id, pkey, zone, false AS is_seed FROM qualifying
     {% if seeded %}

@@ -11,7 +11,7 @@
 AND user_id IN (SELECT user_id FROM changed) AND user_id NOT IN (SELECT user_id FROM seeds)
 {% endif %}
 {% if seeded %}
--- continuing stored chains: only the periods after each seed's period (read from the
--- earliest of them; each user's earlier periods are dropped in `qualifying`)
-AND user_id IN (SELECT user_id FROM seeds) AND local_date >= (SELECT min(first_day) FROM seeds)
+-- continuing stored chains: only the periods new events touched (read from the earliest of
+-- them; each user's periods up to its seed's are dropped in `qualifying`)
+AND user_id IN (SELECT user_id FROM seeds) AND local_date >= (SELECT min(read_from) FROM seeds)
 {% endif %}
