@@ -7,7 +7,10 @@
 {% import 'streaks/_macros.sql' as s with context %}
 {% import '_filters.sql' as f with context %}
 {% import '_dialect.sql' as d with context %}
-days AS {% if straddle %}MATERIALIZED {% endif %}(
+{#- read once when it is small (some users only) or re-read would cost (straddle); a whole
+    bucket is streamed instead: `chains` reads it again for its users -#}
+{% set few_users = filter_users or changed_only or seeded or touched %}
+days AS {% if straddle or few_users %}MATERIALIZED {% endif %}(
     SELECT user_id, metric, local_date, value_sum AS v, last
     FROM {{ db }}.daily_metrics FINAL
     WHERE first_ts <= {{ s.as_of() }}
