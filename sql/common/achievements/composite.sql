@@ -9,8 +9,8 @@ SELECT * FROM (
         WHERE {{ d.has(d.strs('requires'), 'achievement') }}
           {% if not fresh %}
           AND user_id IN (
-              SELECT user_id FROM {{ db }}.achievements
-              WHERE {{ d.has(d.strs('requires'), 'achievement') }} AND seq = {{ d.u64('seq') }}
+              SELECT r.user_id FROM {{ db }}.achievements AS r
+              WHERE {{ d.has(d.strs('requires'), 'r.achievement') }} AND r.seq = {{ d.u64('seq') }}
           )
           {% endif %}
           AND user_id NOT IN (SELECT user_id FROM {{ db }}.achievements WHERE achievement = {{ p('achievement', 'String') }})
