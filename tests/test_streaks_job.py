@@ -173,3 +173,34 @@ def test_continued_chains_read_only_what_new_events_touch(
         stored = streaks.stored(g.engine, CFG, "daily", second)
         assert stored.height == 1
         assert stored.equals(streaks.compute(g.engine, CFG, "daily", second))
+
+
+def test_another_users_earlier_reread_does_not_readmit_a_chains_periods(
+    dsn: str, tmp_path: Path
+) -> None:
+    """The rows reread start at the earliest any seed needs; each user's own periods before
+    its start are dropped. A's chain holds 12-05 (UTC+14) before its last period 12-04 (UTC-12,
+    later in time); B's new event on 12-05 makes the reread start there, and A's 12-05 came back
+    after its seed (length 4 where a recompute says 3)."""
+    batches = [
+        [
+            ("a1", "A", "2024-12-04T11:00:00Z", "Pacific/Kiritimati"),
+            ("a2", "A", "2024-12-04T13:00:00Z", "Etc/GMT+12"),
+            ("b1", "B", "2024-12-04T10:00:00Z", "UTC"),
+        ],
+        [("a3", "A", "2024-12-06T10:00:00Z", "UTC"), ("b2", "B", "2024-12-05T10:00:00Z", "UTC")],
+    ]
+    as_ofs = [datetime(2024, 12, 5, tzinfo=UTC), datetime(2024, 12, 6, 12, tzinfo=UTC)]
+    with Gamify(CFG, dsn) as g:
+        for i, (batch, as_of) in enumerate(zip(batches, as_ofs, strict=True)):
+            path = tmp_path / f"b{i}.csv"
+            pl.DataFrame(
+                [(e, u, "lessons", "1", ts, tz) for e, u, ts, tz in batch],
+                schema=["event_id", "user_id", "metric", "value", "ts", "tz"],
+                orient="row",
+            ).write_csv(path)
+            g.ingest([path], now_ms=int(as_of.timestamp() * 1000))
+            streaks.run_job(g.engine, CFG, as_of, inflight_margin=timedelta(0))
+        stored = streaks.stored(g.engine, CFG, "daily", as_ofs[1])
+        assert stored.equals(streaks.compute(g.engine, CFG, "daily", as_ofs[1]))
+        assert stored.filter(pl.col("user_id") == "A")["length"].to_list() == [3]

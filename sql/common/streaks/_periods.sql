@@ -23,7 +23,10 @@ qualifying AS MATERIALIZED (
     FROM periods AS p
     {% if seeded %}
     INNER JOIN seeds AS sd ON sd.user_id = p.user_id
-    WHERE p.qualifies AND p.pkey > sd.last_period
+    -- after the seed's period, and from the user's own reread start: the rows are read from
+    -- the earliest start of any seed, and a period of the chain before the seed can have a
+    -- later key than the seed's (after a change of zone)
+    WHERE p.qualifies AND p.pkey > sd.last_period AND p.pkey >= sd.read_from
     {% else %}
     WHERE p.qualifies
     {% endif %}

@@ -12,6 +12,7 @@ AND user_id IN (SELECT user_id FROM changed) AND user_id NOT IN (SELECT user_id 
 {% endif %}
 {% if seeded %}
 -- continuing stored chains: only the periods new events touched (read from the earliest of
--- them; each user's periods up to its seed's are dropped in `qualifying`)
+-- them; each user's periods before its own start, or up to its seed's, are dropped in
+-- `qualifying`)
 AND user_id IN (SELECT user_id FROM seeds) AND local_date >= (SELECT min(read_from) FROM seeds)
 {% endif %}
