@@ -67,26 +67,8 @@ def history_rows(ch: dict, dd: dict, streaks: int) -> list[dict]:
                 ("dashboards", "dashboards build"),
             )
         ),
-        *(
-            _row(f"one new day: {job} job (s)", ch[f"newday_{job}_s"], dd[f"newday_{job}_s"], "")
-            for job in NEW_DAY_JOBS
-        ),
-        _row(
-            "one new day: all jobs (s)",
-            sum(ch[f"newday_{job}_s"] for job in NEW_DAY_JOBS),
-            sum(dd[f"newday_{job}_s"] for job in NEW_DAY_JOBS),
-            "≤ 2 s",
-        ),
-        *(
-            _row(f"nothing new: {job} job (s)", ch[f"noop_{job}_s"], dd[f"noop_{job}_s"], "")
-            for job in NEW_DAY_JOBS
-        ),
-        _row(
-            "nothing new: all jobs (s)",
-            sum(ch[f"noop_{job}_s"] for job in NEW_DAY_JOBS),
-            sum(dd[f"noop_{job}_s"] for job in NEW_DAY_JOBS),
-            "≤ 0.3 s",
-        ),
+        *_job_rows(ch, dd, "newday", "one new day", "≤ 2 s"),
+        *_job_rows(ch, dd, "noop", "nothing new", "≤ 0.3 s"),
         _row("stored streak read, all users (s)", ch["stored_read_s"], dd["stored_read_s"], ""),
         _row(
             "leaderboards: finalize every run of the history (s)",
@@ -143,6 +125,17 @@ def crowd_rows(ch: dict, dd: dict) -> list[dict]:
         _row(f"finalize a daily run, {n} (s)", ch["crowd_finalize_s"], dd["crowd_finalize_s"], ""),
         *read_rows(ch, dd, "crowd_final", f"final top-1,000 read, {n}", "≤ 10 ms"),
     ]
+
+
+def _job_rows(ch: dict, dd: dict, prefix: str, label: str, target: str) -> list[dict]:
+    """One row per job of a round of every job (`{prefix}_{job}_s`), then their sum against
+    `target`."""
+    rows = [
+        _row(f"{label}: {job} job (s)", ch[f"{prefix}_{job}_s"], dd[f"{prefix}_{job}_s"], "")
+        for job in NEW_DAY_JOBS
+    ]
+    total = [sum(m[f"{prefix}_{job}_s"] for job in NEW_DAY_JOBS) for m in (ch, dd)]
+    return [*rows, _row(f"{label}: all jobs (s)", *total, target)]
 
 
 def _row(name: str, ch: float, dd: float, target: str, per_s: bool = False) -> dict:
