@@ -131,6 +131,25 @@ def test_dashboard_aggregates_agree_with_per_user_state(dsn: str, tmp_path: Path
             assert agg["per_period"].rows() == per_period.rows()
 
 
+def _lessons_then_runs(
+    g: Gamify,
+    tmp_path: Path,
+    batches: list[list[tuple[str, str, str, str]]],
+    as_ofs: list[datetime],
+) -> None:
+    """Per batch of lessons (event_id, user, ts, tz): ingest it, then an incremental streaks run
+    as of its instant, with no in-flight margin (so that stored chains are continued)."""
+    for i, (batch, as_of) in enumerate(zip(batches, as_ofs, strict=True)):
+        path = tmp_path / f"b{i}.csv"
+        pl.DataFrame(
+            [(e, u, "lessons", "1", ts, tz) for e, u, ts, tz in batch],
+            schema=["event_id", "user_id", "metric", "value", "ts", "tz"],
+            orient="row",
+        ).write_csv(path)
+        g.ingest([path], now_ms=int(as_of.timestamp() * 1000))
+        streaks.run_job(g.engine, CFG, as_of, inflight_margin=timedelta(0))
+
+
 #: Per user: stored events, then new ones (event_id, ts, tz): a user back after a month, a new
 #: event in the stored last period, a new day in a zone 26 h ahead whose period starts before
 #: the stored last one (UTC-12, then UTC+14: the last period is redone from the one before),
@@ -160,16 +179,9 @@ def test_continued_chains_read_only_what_new_events_touch(
     period), however old its stored period, and ends as a full recompute would have it. One
     user per store: the days read are bounded by the earliest any user needs."""
     first, second = datetime(2024, 12, 6, 1, tzinfo=UTC), datetime(2024, 12, 6, 2, tzinfo=UTC)
+    batches = [[(e, user, ts, tz) for e, ts, tz in batch] for batch in CONTINUED[user]]
     with Gamify(CFG, dsn) as g:
-        for i, (batch, as_of) in enumerate(zip(CONTINUED[user], (first, second), strict=True)):
-            path = tmp_path / f"b{i}.csv"
-            pl.DataFrame(
-                [(e, user, "lessons", "1", ts, tz) for e, ts, tz in batch],
-                schema=["event_id", "user_id", "metric", "value", "ts", "tz"],
-                orient="row",
-            ).write_csv(path)
-            g.ingest([path], now_ms=int(as_of.timestamp() * 1000))
-            streaks.run_job(g.engine, CFG, as_of, inflight_margin=timedelta(0))
+        _lessons_then_runs(g, tmp_path, batches, [first, second])
         stored = streaks.stored(g.engine, CFG, "daily", second)
         assert stored.height == 1
         assert stored.equals(streaks.compute(g.engine, CFG, "daily", second))
@@ -192,15 +204,7 @@ def test_another_users_earlier_reread_does_not_readmit_a_chains_periods(
     ]
     as_ofs = [datetime(2024, 12, 5, tzinfo=UTC), datetime(2024, 12, 6, 12, tzinfo=UTC)]
     with Gamify(CFG, dsn) as g:
-        for i, (batch, as_of) in enumerate(zip(batches, as_ofs, strict=True)):
-            path = tmp_path / f"b{i}.csv"
-            pl.DataFrame(
-                [(e, u, "lessons", "1", ts, tz) for e, u, ts, tz in batch],
-                schema=["event_id", "user_id", "metric", "value", "ts", "tz"],
-                orient="row",
-            ).write_csv(path)
-            g.ingest([path], now_ms=int(as_of.timestamp() * 1000))
-            streaks.run_job(g.engine, CFG, as_of, inflight_margin=timedelta(0))
+        _lessons_then_runs(g, tmp_path, batches, as_ofs)
         stored = streaks.stored(g.engine, CFG, "daily", as_ofs[1])
         assert stored.equals(streaks.compute(g.engine, CFG, "daily", as_ofs[1]))
         assert stored.filter(pl.col("user_id") == "A")["length"].to_list() == [3]
