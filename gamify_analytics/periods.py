@@ -114,4 +114,6 @@ def streak_params(
         # only when events after as_of are stored do days straddle it (raw events needed)
         "straddle": watermarks.events_after(engine, as_of),
     }
+    # some users only: their per-day rows are few (read once, merged by GROUP BY: _days.sql)
+    ctx["few_users"] = any(ctx[k] for k in ("filter_users", "changed_only", "seeded", "touched"))
     return params, ctx

@@ -9,7 +9,6 @@
 {% import '_dialect.sql' as d with context %}
 {#- read once when it is small (some users only) or re-read would cost (straddle); a whole
     bucket is streamed instead: `chains` reads it again for its users -#}
-{% set few_users = filter_users or changed_only or seeded or touched %}
 days AS {% if straddle or few_users %}MATERIALIZED {% endif %}(
     {% if few_users %}
     {#- a few users' rows lie scattered over the table's granules: GROUP BY merges only theirs,

@@ -5,7 +5,6 @@
 {% import '_dialect.sql' as d with context %}
 {#- read once when it is small (some users only) or re-read would cost (straddle); a whole
     bucket is streamed instead: `chains` reads it again for its users -#}
-{% set few_users = filter_users or changed_only or seeded or touched %}
 days AS {% if straddle or few_users %}MATERIALIZED {% endif %}(
     SELECT user_id, metric, local_date, value_sum AS v,
            struct_pack(t := last_ts, e := last_event_id, z := last_tz) AS last
