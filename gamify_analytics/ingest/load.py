@@ -3,9 +3,10 @@ which rows were duplicates (the `duplicates` table)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +17,14 @@ from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine
 from gamify_analytics.engines.schema import ensure_zone_days
 from gamify_analytics.ingest import validate
+from gamify_analytics.ingest.prefetch import prefetch
 from gamify_analytics.ingest.readers import (
     BATCH_ROWS,
     EVENT_FIELDS,
     USER_FIELDS,
     read_batches,
 )
+from gamify_analytics.ingest.seen import SeenKeys, fingerprints
 
 KEY = ("user_id", "metric", "event_id")
 Progress = Callable[[str, int], None]
@@ -88,40 +91,68 @@ def ingest(
                 progress(str(path), batch.height)
         _all_rejected(summary, path, rows, rejected)
     metrics = frozenset(config.metrics)
-    for f in files:
-        path = Path(f)
-        summary.files.append(str(path))
-        rows = rejected = 0
+    # with other writers, or events stored before, any key may be stored: ask about each
+    dedup = _Dedup(
+        engine, ask_all=engine.concurrent_writers or bool(engine.scalar("ingest/has_events"))
+    )
+    # the engine is used by one thread at a time: this one storing, or the prefetching one
+    # looking up users' zones
+    engine_lock = threading.Lock()
+
+    def validated(path: Path) -> Iterator[tuple[int, pl.DataFrame, pl.DataFrame]]:
         for batch in read_batches(path, EVENT_FIELDS, batch_rows):
+            with engine_lock:
+                user_tz = _user_timezones(engine, batch)
             good, bad = validate.events(
                 batch,
                 source=str(path),
                 metrics=metrics,
-                user_tz=_user_timezones(engine, batch),
+                user_tz=user_tz,
                 now_ms=now_ms,
                 fields=EVENT_FIELDS,
             )
-            new = _new_events(engine, good)
-            if new.height:
-                # recorded before the events it covers: an ingest killed in between leaves it
-                # too high (harmless), never too low, which its re-run (seeing those events
-                # as duplicates) would not repair (tests/test_faults.py)
-                batch_latest = new.get_column("ts").max().timestamp() * 1000  # type: ignore[union-attr]
-                watermarks.record_latest_event(engine, int(batch_latest))
-            ensure_zone_days(engine, new.get_column("tz").unique().to_list())
-            engine.insert_events(new.select(validate.EVENT_COLUMNS))
-            engine.insert_duplicates(_duplicates(good, new, str(path)))
-            _keep_rejects(engine, bad, summary.rejected)
-            summary.accepted += new.height
-            summary.duplicates += good.height - new.height
-            summary.utc_fallback += int(new.get_column("_utc_fallback").sum())
-            rows, rejected = rows + batch.height, rejected + bad.height
+            yield batch.height, good, bad
+
+    for f in files:
+        path = Path(f)
+        summary.files.append(str(path))
+        rows = rejected = 0
+        for height, good, bad in prefetch(validated(path)):
+            with engine_lock:
+                _store(engine, dedup, good, bad, str(path), summary)
+            rows, rejected = rows + height, rejected + bad.height
             if progress:
-                progress(str(path), batch.height)
+                progress(str(path), height)
         _all_rejected(summary, path, rows, rejected)
     watermarks.mark_changed(engine)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _store(
+    engine: Engine,
+    dedup: _Dedup,
+    good: pl.DataFrame,
+    bad: pl.DataFrame,
+    source: str,
+    summary: IngestSummary,
+) -> None:
+    """Store a validated batch: its new events, which rows were duplicates, its rejects."""
+    new = dedup.new_events(good)
+    if new.height:
+        # recorded before the events it covers: an ingest killed in between leaves it too
+        # high (harmless), never too low, which its re-run (seeing those events as
+        # duplicates) would not repair (tests/test_faults.py)
+        batch_latest = new.get_column("ts").max().timestamp() * 1000  # type: ignore[union-attr]
+        watermarks.record_latest_event(engine, int(batch_latest))
+    ensure_zone_days(engine, new.get_column("tz").unique().to_list())
+    engine.insert_events(new.select(validate.EVENT_COLUMNS))
+    dedup.stored(new)
+    engine.insert_duplicates(_duplicates(good, new, source))
+    _keep_rejects(engine, bad, summary.rejected)
+    summary.accepted += new.height
+    summary.duplicates += good.height - new.height
+    summary.utc_fallback += int(new.get_column("_utc_fallback").sum())
 
 
 def _keep_rejects(engine: Engine, bad: pl.DataFrame, counts: Counter[str]) -> None:
@@ -153,12 +184,26 @@ def _user_timezones(engine: Engine, batch: pl.DataFrame) -> pl.DataFrame:
     return found.select(pl.col("user_id").cast(pl.String), pl.col("tz").cast(pl.String))
 
 
-def _new_events(engine: Engine, good: pl.DataFrame) -> pl.DataFrame:
-    """Drop repeats of (user_id, metric, event_id): within the batch the first row wins, and
-    anything already stored wins over the batch."""
-    first = good.filter(pl.struct(KEY).is_first_distinct())
-    keys = first.select(*KEY).with_row_index("i")
-    stored = engine.existing_keys(keys)
-    if not stored.len():
-        return first
-    return first.with_row_index("_i").filter(~pl.col("_i").is_in(stored.implode())).drop("_i")
+class _Dedup:
+    """Which rows of a batch are new: repeats of (user_id, metric, event_id) are dropped, the
+    first row of a batch wins within it, and anything already stored wins over the batch."""
+
+    def __init__(self, engine: Engine, *, ask_all: bool):
+        self.engine = engine
+        #: False: the store held only what this ingest stored, which `seen` tracks
+        self.ask_all = ask_all
+        self.seen = SeenKeys()
+
+    def new_events(self, good: pl.DataFrame) -> pl.DataFrame:
+        first = good.filter(pl.struct(KEY).is_first_distinct())
+        keys = first.select(*KEY).with_row_index("i")
+        if not self.ask_all:
+            keys = keys.filter(self.seen.may_contain(fingerprints(first.select(KEY))))
+        stored = self.engine.existing_keys(keys)
+        if not stored.len():
+            return first
+        return first.with_row_index("_i").filter(~pl.col("_i").is_in(stored.implode())).drop("_i")
+
+    def stored(self, new: pl.DataFrame) -> None:
+        if not self.ask_all:
+            self.seen.add(fingerprints(new.select(KEY)))

@@ -1,0 +1,84 @@
+"""The ingest's in-process parts: the fingerprints of keys an ingest stored (`SeenKeys`), and
+the batch prepared while the previous one is stored (`prefetch`)."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gamify_analytics.ingest.prefetch import prefetch
+from gamify_analytics.ingest.seen import SeenKeys, fingerprints
+
+u64 = st.integers(min_value=0, max_value=2**64 - 1)
+
+
+@given(st.lists(st.lists(u64, max_size=40), max_size=12), st.lists(u64, max_size=40))
+def test_seen_keys_finds_exactly_what_was_added(batches: list[list[int]], probe: list[int]) -> None:
+    """Fingerprints added in any sizes are found, and nothing else is (the runs merge as they
+    grow, so a wrong merge loses or invents one)."""
+    seen = SeenKeys()
+    added: set[int] = set()
+    for batch in batches:
+        seen.add(np.array(batch, dtype=np.uint64))
+        added.update(batch)
+    queries = np.array(probe + sorted(added), dtype=np.uint64)
+    found = seen.may_contain(queries)
+    assert found.tolist() == [q in added for q in queries.tolist()]
+
+
+def test_fingerprints_tell_keys_apart_by_field() -> None:
+    """("ab", "c") and ("a", "bc") are different keys: each field is hashed on its own."""
+    keys = pl.DataFrame({"user_id": ["ab", "a"], "metric": ["c", "bc"], "event_id": ["x", "x"]})
+    first, second = fingerprints(keys).tolist()
+    assert first != second
+    assert fingerprints(keys).tolist() == [first, second]  # stable within the process
+
+
+def test_prefetch_keeps_order_and_runs_ahead() -> None:
+    produced: list[int] = []
+    ahead = threading.Event()
+
+    def items():
+        for i in range(5):
+            produced.append(i)
+            if i == 1:
+                ahead.set()
+            yield i
+
+    out = []
+    for item in prefetch(items()):
+        if item == 0:
+            assert ahead.wait(timeout=30)  # the next item is prepared while this one is used
+        out.append(item)
+    assert out == [0, 1, 2, 3, 4]
+
+
+def test_prefetch_raises_the_producers_error_in_order() -> None:
+    def items():
+        yield 1
+        raise ValueError("bad row")
+
+    got = []
+    with pytest.raises(ValueError, match="bad row"):
+        for item in prefetch(items()):
+            got.append(item)
+    assert got == [1]
+
+
+def test_a_consumer_that_stops_stops_the_producer() -> None:
+    produced: list[int] = []
+
+    def items():
+        for i in range(1000):
+            produced.append(i)
+            yield i
+
+    stream = prefetch(items())
+    assert next(stream) == 0
+    stream.close()  # waits for the producer to stop
+    assert len(produced) <= 3  # the one used, the one waiting, the one being put
