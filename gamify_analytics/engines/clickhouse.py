@@ -124,7 +124,7 @@ class ClickHouseEngine(Engine):
         core busy (it parses, sorts and writes its parts in turn); two use both (1.7M events
         in 3.3 s, not 4.3 s, on two cores)."""
         if self._writer is None:
-            self._writer = _connect(self.client_dsn, self.settings)
+            self._writer = _connect(self.client_dsn, self.settings, self.path is not None)
         clients = (self.client, self._writer)
         with ThreadPoolExecutor(max_workers=2) as pool:
             done = [
@@ -164,10 +164,10 @@ def _batch_token(frame: pl.DataFrame) -> str:
     return hashlib.sha256(buf.getvalue()).hexdigest()
 
 
-def _connect(client_dsn: str, settings: dict[str, int]) -> Any:
+def _connect(client_dsn: str, settings: dict[str, int], embedded: bool) -> Any:
     """A connection with `settings` for every statement. An embedded store takes any number
     of connections from the process that holds its lock."""
-    if not client_dsn.startswith("chdb://"):
+    if not embedded:
         return clickhouse_connect.get_client(dsn=client_dsn, settings=settings)
     client = clickhouse_connect.get_client(dsn=client_dsn)
     for name, value in settings.items():
@@ -187,7 +187,7 @@ def _open_client(dsn: str, client_dsn: str, path: str | None, settings: dict[str
         if path:
             _check_unlocked(path)
         try:
-            return _connect(client_dsn, settings)
+            return _connect(client_dsn, settings, path is not None)
         except Exception as e:  # the driver raises several types; all mean "cannot open"
             error = e
             if not (path and "initializing EmbeddedServer" in str(e)):
