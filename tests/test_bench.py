@@ -26,6 +26,9 @@ def test_every_figure_is_measured(tmp_path: Path) -> None:
         "one new day: dashboards job",
         "nothing new: all jobs",
         "crowd",
+        "ingest, Parquet",
+        "reference: bare insert",
+        "ingest, NDJSON",
     ):
         assert any(n.startswith(expected) for n in names), (expected, names)
     for r in rows:

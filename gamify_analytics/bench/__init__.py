@@ -9,11 +9,12 @@ from pathlib import Path
 from gamify_analytics.bench import results
 from gamify_analytics.bench.crowd import bench_crowd
 from gamify_analytics.bench.history import bench_engine, dataset
+from gamify_analytics.bench.ingest import bench_ingest, text_samples
 from gamify_analytics.bench.measure import load_average
 from gamify_analytics.demo import load_demo_config
 
 ENGINES = ("clickhouse", "duckdb")
-SECTIONS = ("history", "crowd")
+SECTIONS = ("history", "crowd", "ingest")
 Log = Callable[[str], None]
 
 
@@ -42,6 +43,15 @@ def run_benchmarks(
         notes.append(
             f"{int(res['clickhouse']['events']):,} events, {users:,} users, {days} days "
             f"(+ one new day of {int(res['clickhouse']['newday_events']):,} events)"
+        )
+    if "ingest" in sections:
+        data = dataset(workdir, users, days, events, log)
+        samples = text_samples(workdir, data["history"])
+        res = {e: bench_ingest(e, data["history"], samples, workdir, log) for e in ENGINES}
+        rows += results.ingest_rows(res["clickhouse"], res["duckdb"])
+        notes.append(
+            f"ingest: the history file ({int(res['clickhouse']['ingest_only_events']):,} events), "
+            f"text formats on its first {int(res['clickhouse']['csv_events']):,}"
         )
     if "crowd" in sections:
         res = {e: bench_crowd(e, users, workdir, log) for e in ENGINES}

@@ -53,7 +53,8 @@ def bench(
         list[str] | None,
         typer.Option(
             help="Run only this section (repeatable): history (the generated store and every "
-            "job on it), crowd (one daily run with every user taking part)."
+            "job on it), crowd (one daily run with every user taking part), ingest (the "
+            "history file beside a bare insert of it, again, and as CSV and NDJSON)."
         ),
     ] = None,
     fmt: FormatOpt = Format.table,
