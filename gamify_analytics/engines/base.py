@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 import jinja2
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -174,6 +175,16 @@ class Engine(ABC):
     @abstractmethod
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         """Values of `i` for rows of `keys` (user_id, metric, event_id, i) already stored."""
+
+    def stored_key_hashes(self) -> np.ndarray | None:
+        """Every stored key's dedup hash, as (n, 2) uint64 (high, low halves), when the engine
+        keeps its dedup index as hashes; None when it does not (then each batch is probed)."""
+        return None
+
+    def key_hashes(self, keys: pl.DataFrame) -> np.ndarray:
+        """The dedup hash of each row of `keys` (user_id, metric, event_id), as
+        `stored_key_hashes` gives them."""
+        raise NotImplementedError(f"{self.kind} keeps no dedup hashes")
 
     def upsert(self, table: str, frame: pl.DataFrame | pa.Table) -> None:
         """Add rows to `table`, replacing those with the same key. Tables that keep the

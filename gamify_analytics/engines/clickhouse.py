@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import clickhouse_connect
+import numpy as np
 import polars as pl
 import pyarrow as pa
 
@@ -137,11 +138,23 @@ class ClickHouseEngine(Engine):
     def existing_keys(self, keys: pl.DataFrame) -> pl.Series:
         if not keys.height or not self.scalar("ingest/has_events"):
             return pl.Series("i", [], dtype=pl.UInt32)
+        return self._staged(keys, "ingest/existing_keys").get_column("i")
+
+    def stored_key_hashes(self) -> np.ndarray:
+        return _pairs(self.query("ingest/stored_key_hashes"))
+
+    def key_hashes(self, keys: pl.DataFrame) -> np.ndarray:
+        if not keys.height:
+            return np.empty((0, 2), dtype=np.uint64)
+        return _pairs(self._staged(keys.with_row_index("i"), "ingest/key_hashes"))
+
+    def _staged(self, keys: pl.DataFrame, template: str) -> pl.DataFrame:
+        """`template` run over `keys` (user_id, metric, event_id, i) in a stage table."""
         stage = f"ingest_stage_{uuid.uuid4().hex}"
         self.execute("ingest/create_stage", stage_ident=stage)
         try:
             self.insert(stage, keys)
-            return self.query("ingest/existing_keys", stage_ident=stage).get_column("i")
+            return self.query(template, stage_ident=stage)
         finally:
             self.execute("ingest/drop_stage", stage_ident=stage)
 
@@ -153,6 +166,13 @@ class ClickHouseEngine(Engine):
     def drop(self) -> None:
         self.client.command(f"DROP DATABASE IF EXISTS {self.database} SYNC")
         self.close()
+
+
+def _pairs(frame: pl.DataFrame) -> np.ndarray:
+    """(hi, lo) columns as an (n, 2) uint64 array."""
+    return np.column_stack([frame.get_column(c).to_numpy() for c in ("hi", "lo")]).astype(
+        np.uint64, copy=False
+    )
 
 
 def _batch_token(frame: pl.DataFrame) -> str:

@@ -17,6 +17,7 @@ from gamify_analytics.config import Config
 from gamify_analytics.engines import Engine
 from gamify_analytics.engines.schema import ensure_zone_days
 from gamify_analytics.ingest import validate
+from gamify_analytics.ingest.dedup import KEY, Dedup
 from gamify_analytics.ingest.prefetch import prefetch
 from gamify_analytics.ingest.readers import (
     BATCH_ROWS,
@@ -24,9 +25,7 @@ from gamify_analytics.ingest.readers import (
     USER_FIELDS,
     read_batches,
 )
-from gamify_analytics.ingest.seen import SeenKeys, fingerprints
 
-KEY = ("user_id", "metric", "event_id")
 Progress = Callable[[str, int], None]
 
 
@@ -91,10 +90,7 @@ def ingest(
                 progress(str(path), batch.height)
         _all_rejected(summary, path, rows, rejected)
     metrics = frozenset(config.metrics)
-    # with other writers, or events stored before, any key may be stored: ask about each
-    dedup = _Dedup(
-        engine, ask_all=engine.concurrent_writers or bool(engine.scalar("ingest/has_events"))
-    )
+    dedup = Dedup(engine)
     # the engine is used by one thread at a time: this one storing, or the prefetching one
     # looking up users' zones
     engine_lock = threading.Lock()
@@ -131,7 +127,7 @@ def ingest(
 
 def _store(
     engine: Engine,
-    dedup: _Dedup,
+    dedup: Dedup,
     good: pl.DataFrame,
     bad: pl.DataFrame,
     source: str,
@@ -147,7 +143,7 @@ def _store(
         watermarks.record_latest_event(engine, int(batch_latest))
     ensure_zone_days(engine, new.get_column("tz").unique().to_list())
     engine.insert_events(new.select(validate.EVENT_COLUMNS))
-    dedup.stored(new)
+    dedup.stored()
     engine.insert_duplicates(_duplicates(good, new, source))
     _keep_rejects(engine, bad, summary.rejected)
     summary.accepted += new.height
@@ -182,28 +178,3 @@ def _user_timezones(engine: Engine, batch: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"user_id": pl.String, "tz": pl.String})
     found = engine.query("ingest/user_timezones", {"user_ids": ids.cast(pl.String).to_list()})
     return found.select(pl.col("user_id").cast(pl.String), pl.col("tz").cast(pl.String))
-
-
-class _Dedup:
-    """Which rows of a batch are new: repeats of (user_id, metric, event_id) are dropped, the
-    first row of a batch wins within it, and anything already stored wins over the batch."""
-
-    def __init__(self, engine: Engine, *, ask_all: bool):
-        self.engine = engine
-        #: False: the store held only what this ingest stored, which `seen` tracks
-        self.ask_all = ask_all
-        self.seen = SeenKeys()
-
-    def new_events(self, good: pl.DataFrame) -> pl.DataFrame:
-        first = good.filter(pl.struct(KEY).is_first_distinct())
-        keys = first.select(*KEY).with_row_index("i")
-        if not self.ask_all:
-            keys = keys.filter(self.seen.may_contain(fingerprints(first.select(KEY))))
-        stored = self.engine.existing_keys(keys)
-        if not stored.len():
-            return first
-        return first.with_row_index("_i").filter(~pl.col("_i").is_in(stored.implode())).drop("_i")
-
-    def stored(self, new: pl.DataFrame) -> None:
-        if not self.ask_all:
-            self.seen.add(fingerprints(new.select(KEY)))
