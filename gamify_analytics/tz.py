@@ -7,6 +7,7 @@ instead, so the engines, the ingest path and the test reference agree bit for bi
 from __future__ import annotations
 
 import importlib.resources
+import re
 import struct
 from datetime import UTC, date, datetime
 from functools import cache
@@ -59,6 +60,17 @@ def _explicit_transitions(name: str) -> tuple[list[int], list[int]]:
     return times, [utoffs[i] for i in idx]
 
 
+#: A TZif footer (POSIX TZ string) with a standard time only: no transitions after the table.
+#: Two zones in three; not sampling them builds the whole table in 1.3 s, not 2.8 s.
+_FIXED_RULE = re.compile(r"^(<[^>]+>|[A-Za-z]+)[-+]?\d+(:\d+){0,2}$")
+
+
+def _footer(name: str) -> str:
+    """The TZif v2+ footer: the POSIX TZ string that rules after the last transition."""
+    data = _zone_file(name).read_bytes().rstrip(b"\n")
+    return data[data.rindex(b"\n") + 1 :].decode()
+
+
 def _offset_at(z: ZoneInfo, t: int) -> int:
     return int(datetime.fromtimestamp(t, UTC).astimezone(z).utcoffset().total_seconds())
 
@@ -95,8 +107,9 @@ def transitions(name: str) -> tuple[tuple[int, int], ...]:
     times, offs = _explicit_transitions(name)
     rows = [(RANGE_START, _offset_at(z, RANGE_START))]
     rows += [(t, o) for t, o in zip(times, offs, strict=True) if RANGE_START < t < RANGE_END]
-    last = max(times[-1] if times else RANGE_START, RANGE_START)
-    rows += list(zip(*_rule_transitions(z, last, RANGE_END), strict=True))
+    if not _FIXED_RULE.match(_footer(name)):
+        last = max(times[-1] if times else RANGE_START, RANGE_START)
+        rows += list(zip(*_rule_transitions(z, last, RANGE_END), strict=True))
     merged: list[tuple[int, int]] = []
     for t, o in rows:  # drop no-op rows (isdst-only or abbreviation-only changes)
         if not merged or merged[-1][1] != o:
