@@ -16,20 +16,22 @@ from gamify_analytics.ingest.keyset import KeySet
 from gamify_analytics.ingest.prefetch import prefetch
 
 u64 = st.integers(min_value=0, max_value=2**64 - 1)
-#: few high halves, so that hashes sharing one (told apart by the low half) are common
-hashes = st.tuples(st.integers(min_value=0, max_value=3), u64)
+#: high halves from few (hashes sharing one, told apart by the low half, are common) or from
+#: all (most lookups end at the bitmap)
+hashes = st.tuples(st.one_of(st.integers(min_value=0, max_value=3), u64), u64)
 
 
 def _array(pairs: list[tuple[int, int]]) -> np.ndarray:
     return np.array(pairs, dtype=np.uint64).reshape(-1, 2)
 
 
-@given(st.lists(st.lists(hashes, max_size=40), max_size=12), st.lists(hashes, max_size=40))
+@given(st.lists(st.lists(hashes, max_size=40), max_size=40), st.lists(hashes, max_size=40))
 def test_key_set_finds_exactly_what_was_added(
     batches: list[list[tuple[int, int]]], probe: list[tuple[int, int]]
 ) -> None:
-    """Hashes added in any sizes are found, and nothing else is: the runs merge as they grow,
-    so a wrong merge loses or invents one; a high half shared by many must not hide a low."""
+    """Hashes added in any sizes are found, and nothing else is: the runs merge and the bitmap
+    grows as they are added, so a wrong merge or bitmap loses or invents one; a high half
+    shared by many must not hide a low."""
     keys = KeySet()
     added: set[tuple[int, int]] = set()
     for batch in batches:
@@ -37,6 +39,18 @@ def test_key_set_finds_exactly_what_was_added(
         added.update(batch)
     queries = probe + sorted(added)
     assert keys.contains(_array(queries)).tolist() == [q in added for q in queries]
+
+
+def test_key_set_past_its_first_bitmap() -> None:
+    """Enough hashes that the bitmap is rebuilt larger, twice: all are still found."""
+    rng = np.random.default_rng(7)  # fixed seed: the same hashes every run
+    added = rng.integers(0, 2**63, size=(40_000, 2), dtype=np.int64).astype(np.uint64) * 2
+    keys = KeySet()
+    for batch in np.array_split(added, 9):
+        keys.add(batch)
+    assert len(keys) == len(added)
+    assert keys.contains(added).all()
+    assert not keys.contains(added + np.uint64(1)).any()  # odd: never added
 
 
 def test_fingerprints_tell_keys_apart_by_field() -> None:
