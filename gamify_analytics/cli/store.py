@@ -55,8 +55,14 @@ def ingest(
     """Load events (and users); prints accepted, duplicates and rejected by reason. Exits 1
     when every row of a file was rejected (unless --allow-rejects)."""
     with store(ctx) as g, _progress() as progress:
-        task = progress.add_task("ingest", total=None)
-        summary = g.ingest(files, users, progress=lambda _f, n: progress.advance(task, n))
+        task = progress.add_task("ingest", total=None, rate="")
+
+        def advance(_file: str, rows: int) -> None:
+            progress.advance(task, rows)
+            speed = next(t.speed for t in progress.tasks if t.id == task)
+            progress.update(task, rate=f"{speed:,.0f} rows/s" if speed else "")
+
+        summary = g.ingest(files, users, progress=advance)
     emit(summary.as_dict(), fmt, title="ingest")
     _warn(summary)
     if summary.all_rejected and not allow_rejects:
@@ -105,12 +111,14 @@ def rejects(
 
 
 def _progress() -> Progress:
+    """Rows read so far, how fast, and for how long (on a terminal only)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
