@@ -101,11 +101,11 @@ class ClickHouseEngine(Engine):
             )
 
     def insert_events(self, frame: pl.DataFrame) -> None:
-        """Events (daily_metrics follows by a view), then their keys in the dedup index, both
-        under a token derived from the batch's content. ClickHouse commits each part of events
-        and of daily_metrics on its own, so a killed ingest may have stored some of them, but
-        no key before them all: its re-run finds the batch's keys missing, sends the same batch
-        with the same token, and only what is missing is written
+        """Events (daily_metrics follows by a view), then their keys in the dedup index, each
+        half of the batch under a token derived from its content. ClickHouse commits each part
+        of events and of daily_metrics on its own, so a killed ingest may have stored some of
+        them, but no key before them all: its re-run finds the batch's keys missing, sends the
+        same halves with the same tokens, and only what is missing is written
         (sql/clickhouse/schema/027_ingest_retry.sql)."""
         if not frame.height:
             return
