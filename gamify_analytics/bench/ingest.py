@@ -61,7 +61,6 @@ def bench_ingest(
         out["reingest_duplicates"] = again.duplicates  # type: ignore[attr-defined]
     remove(store)
     for fmt, path in samples.items():
-        remove(store)
         with Gamify(load_demo_config(), dsns.of_engine(engine, store)) as g:
             g.init()
             log(f"[{engine}] ingest {path.name}")
