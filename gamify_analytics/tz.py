@@ -164,9 +164,8 @@ def day_starts(name: str) -> pl.DataFrame:
     """Per local date of the zone: the first instant whose local date is ≥ that date (ms), the
     ordinal of the date among the dates that exist in the zone (a skipped date has the same
     start as the next one and shares its predecessor's ordinal), and whether it exists."""
-    rows = transitions(name)
-    u = np.array([t * 1000 for t, _ in rows] + [2**62], dtype=np.int64)
-    o = np.array([off * 1000 for _, off in rows], dtype=np.int64)
+    starts, o = _offset_arrays(name)
+    u = np.append(starts, np.int64(2**62))
     first = (DAYS_FROM - date(1970, 1, 1)).days
     days = np.arange(first, (DAYS_TO - date(1970, 1, 1)).days + 2, dtype=np.int64)
     local_midnight = days * 86_400_000

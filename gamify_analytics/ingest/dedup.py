@@ -30,9 +30,8 @@ KEY = ("user_id", "metric", "event_id")
 class Dedup:
     def __init__(self, engine: Engine):
         self.engine = engine
-        self.others = engine.concurrent_writers
         #: whether any key may be stored that this ingest did not store
-        self.ask_engine = self.others or bool(engine.scalar("ingest/has_events"))
+        self.ask_engine = engine.concurrent_writers or bool(engine.scalar("ingest/has_events"))
         #: keys stored by this ingest (fingerprints), or all stored keys (`exact`)
         self.keys = KeySet()
         self.exact = False
@@ -44,7 +43,7 @@ class Dedup:
         first = good.filter(pl.struct(KEY).is_first_distinct())
         keys = first.select(KEY)
         self.batches += 1
-        if self.batches == 2 and self.ask_engine and not self.others:
+        if self.batches == 2 and self.ask_engine and not self.engine.concurrent_writers:
             stored = self.engine.stored_key_hashes()
             if stored is not None:
                 self.keys.add(stored)
