@@ -1,5 +1,5 @@
 {#- The dedup hash of each staged key, in the stage's row order. -#}
-{% import 'ingest/_halves.sql' as k %}
-SELECT {{ k.halves('reinterpretAsUInt128(sipHash128(user_id, metric, event_id))') }}
+{% import 'ingest/_hash.sql' as k %}
+SELECT {{ k.halves(k.key_hash()) }}
 FROM {{ db }}.{{ stage_ident }}
 ORDER BY i
