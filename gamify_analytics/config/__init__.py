@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from gamify_analytics.config.files import DEFAULT_PATH, load, locate, starter
 from gamify_analytics.config.model import (
     Achievement,
     Condition,
     Config,
+    Dashboards,
     Freezes,
     Leaderboard,
     Level,
@@ -16,14 +18,10 @@ from gamify_analytics.config.model import (
 from gamify_analytics.config.parse import (
     COUNT_LIMIT,
     DECIMAL_LIMIT,
-    DEFAULT_PATH,
     FREQUENCIES,
     MAX_FINALIZE_HOURS,
     PERIODS,
-    load,
-    locate,
     parse,
-    starter,
 )
 from gamify_analytics.errors import ConfigError
 
@@ -38,6 +36,7 @@ __all__ = [
     "Condition",
     "Config",
     "ConfigError",
+    "Dashboards",
     "Freezes",
     "Leaderboard",
     "Level",

@@ -85,6 +85,16 @@ class Leaderboard:
 
 
 @dataclass(frozen=True)
+class Dashboards:
+    """Which filtered reads the `dashboards` job keeps rollups for (docs/dashboards.md)."""
+
+    #: user attributes whose every value gets its own rollups (one build per value)
+    dimensions: tuple[str, ...] = ()
+    #: whether each metric gets its own rollups of the event dashboards
+    metric_rollups: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     path: str = "<default>"
     dsn: str | None = None
@@ -94,6 +104,7 @@ class Config:
     achievements: tuple[Achievement, ...] = ()
     points: tuple[PointsSystem, ...] = ()
     leaderboards: tuple[Leaderboard, ...] = ()
+    dashboards: Dashboards = Dashboards()
 
     def streak(self, key: str) -> Streak:
         return self._find(self.streaks, "streak", key)

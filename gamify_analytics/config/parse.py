@@ -1,21 +1,18 @@
-"""Reading `gamify.toml`: every field checked, every error naming file, entry and field in
-one line (docs/configuration.md)."""
+"""Checking a decoded `gamify.toml`: every field checked, every error naming file, entry and
+field in one line (docs/configuration.md)."""
 
 from __future__ import annotations
 
-import importlib.resources
 import math
-import os
 import re
-import tomllib
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from gamify_analytics.config.model import (
     Achievement,
     Condition,
     Config,
+    Dashboards,
     Freezes,
     Leaderboard,
     Level,
@@ -142,7 +139,9 @@ def _plain(value: float) -> str:
 def parse(raw: dict[str, Any], path: str = "<config>") -> Config:
     """Validate a decoded TOML document into a `Config`."""
     top = _Entry(path, "(top level)", raw)
-    top.unknown({"storage", "metrics", "streaks", "achievements", "points", "leaderboards"})
+    top.unknown(
+        {"storage", "metrics", "streaks", "achievements", "points", "leaderboards", "dashboards"}
+    )
     storage = _Entry(path, "[storage]", raw.get("storage", {}))
     storage.unknown({"dsn", "cluster"})
     dsn = storage.get("dsn", str, None)
@@ -170,39 +169,24 @@ def parse(raw: dict[str, Any], path: str = "<config>") -> Config:
         _leaderboard(path, i, b, metrics, streaks, points) for i, b in _items(top, "leaderboards")
     )
     _unique(path, "leaderboards", [b.key for b in boards])
-    return Config(path, dsn, cluster, metrics, streaks, achievements, points, boards)
+    dashboards = _dashboards(_Entry(path, "[dashboards]", raw.get("dashboards", {})))
+    return Config(path, dsn, cluster, metrics, streaks, achievements, points, boards, dashboards)
 
 
-#: The config file a command reads when told nothing else.
-DEFAULT_PATH = Path("gamify.toml")
-HOW_TO_CONFIGURE = (
-    "pass --config FILE or set GAMIFY_CONFIG; `gamify init --example` writes a starter"
-)
+def _dashboards(e: _Entry) -> Dashboards:
+    e.unknown({"dimensions", "metric_rollups"})
+    return Dashboards(_attribute_names(e, "dimensions"), e.get("metric_rollups", bool, True))
 
 
-def locate(path: str | Path | None = None) -> Path:
-    """`path`, else `$GAMIFY_CONFIG`, else `./gamify.toml`: the file must exist."""
-    chosen = Path(path or os.environ.get("GAMIFY_CONFIG") or DEFAULT_PATH)
-    if not chosen.is_file():
-        told = path or os.environ.get("GAMIFY_CONFIG")
-        how = "" if told else f" ({HOW_TO_CONFIGURE})"
-        raise ConfigError(f"{chosen}: config file not found{how}")
-    return chosen
-
-
-def starter() -> str:
-    """The commented starter config `gamify init --example` writes."""
-    return importlib.resources.files("gamify_analytics.config").joinpath("starter.toml").read_text()
-
-
-def load(path: str | Path | None = None) -> Config:
-    """Load and check the config file `locate(path)` finds."""
-    p = locate(path)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{p}: not valid TOML: {e}") from None
-    return parse(raw, str(p))
+def _attribute_names(e: _Entry, name: str) -> tuple[str, ...]:
+    """A list of user attribute names, each at most once."""
+    names = e.get(name, list, [])
+    for a in names:
+        if not isinstance(a, str) or not KEY.match(a):
+            e.fail(name, f"{a!r} is not a valid attribute name")
+    if len(set(names)) != len(names):
+        e.fail(name, "lists an attribute twice")
+    return tuple(names)
 
 
 def _items(top: _Entry, name: str):
@@ -381,15 +365,12 @@ def _leaderboard(path: str, i: int, raw: Any, metrics, streaks, points) -> Leade
     if kind == "streak" and period != "perpetual":
         e.fail("period", "streak leaderboards are perpetual")
     cap = e.count("max_participants", 1000, low=1)
-    breakdown = e.get("breakdown", list, [])
-    for b in breakdown:
-        if not isinstance(b, str) or not KEY.match(b):
-            e.fail("breakdown", f"{b!r} is not a valid attribute name")
+    breakdown = _attribute_names(e, "breakdown")
     return Leaderboard(
         e.key(),
         rank_by,
         period,
         cap,
-        tuple(breakdown),
+        breakdown,
         e.number("finalize_after_hours", 12, low=0, high=MAX_FINALIZE_HOURS),
     )
