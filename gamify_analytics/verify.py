@@ -17,6 +17,7 @@ import polars as pl
 from gamify_analytics import dashboards, streaks, text, watermarks
 from gamify_analytics.config import Config
 from gamify_analytics.dashboards import rollups as builds
+from gamify_analytics.dashboards import slices
 from gamify_analytics.engines import Engine, naive_utc
 from gamify_analytics.records import Record
 
@@ -58,29 +59,49 @@ def verify(engine: Engine, config: Config, sample: int, seed: int) -> list[Check
 
 #: Days of the sub-range each current dashboard build is checked over.
 ROLLUP_DAYS = 7
+#: Filtered builds checked per dashboard (chosen by the seed), beside the unfiltered one.
+ROLLUP_SLICES = 2
 
 
 def rollups(engine: Engine, config: Config, seed: int) -> Check:
     """Each dashboard whose rollups are current, read over a random week both from them and
-    exactly (from the per-day tables and job outputs): one key per panel."""
+    exactly (from the per-day tables and job outputs): unfiltered and with the filters of
+    `ROLLUP_SLICES` of its filtered builds, each also by a metric where the dashboard takes
+    the metric's items from such a build. One key per panel."""
     rnd = random.Random(seed)
     current = builds.fingerprints(engine, config)
+    kept = slices.built(engine, config)
     sampled, drifted, example = 0, 0, ""
     for name in dashboards.NAMES:
-        build = builds.load(engine, name)
-        if build is None or build.fingerprint != current[name]:
-            continue
-        start = rnd.randint(0, (build.last_day - build.first_day).days)
-        lo = build.first_day + timedelta(days=start)
-        week = dashboards.Filters(lo, min(lo + timedelta(days=ROLLUP_DAYS - 1), build.last_day))
-        got = dashboards.query(engine, config, name, week)
-        want = dashboards.query(engine, config, name, week, rollups=False)
-        for panel, frame in got.items():
-            sampled += 1
-            if not frame.equals(want[panel]):
-                drifted += 1
-                example = example or f"{name}.{panel} {week.date_from}…{week.date_to}"
+        filtered = kept[name][1:]
+        chosen = [kept[name][0], *rnd.sample(filtered, min(ROLLUP_SLICES, len(filtered)))]
+        for s in chosen:
+            build = builds.load(engine, s.key(name))
+            if build is None or build.fingerprint != current[name]:
+                continue
+            start = rnd.randint(0, (build.last_day - build.first_day).days)
+            lo = build.first_day + timedelta(days=start)
+            hi = min(lo + timedelta(days=ROLLUP_DAYS - 1), build.last_day)
+            metrics = [s.metric]
+            if name not in slices.EVENT and config.metrics:
+                metrics.append(rnd.choice(config.metrics))
+            for metric in metrics:
+                f = dashboards.Filters(lo, hi, metric, s.attributes)
+                got = dashboards.query(engine, config, name, f)
+                want = dashboards.query(engine, config, name, f, rollups=False)
+                for panel, frame in got.items():
+                    sampled += 1
+                    if not frame.equals(want[panel]):
+                        drifted += 1
+                        example = example or f"{name}.{panel} {_described(f)}"
     return Check("dashboard_rollups", sampled, drifted, example)
+
+
+def _described(f: dashboards.Filters) -> str:
+    out = f"{f.date_from}…{f.date_to}"
+    if f.metric:
+        out += f" metric={f.metric}"
+    return out + "".join(f" {k}={v}" for k, v in f.attributes)
 
 
 def daily_metrics(engine: Engine, users: list[str], sample: int, seed: int) -> Check:

@@ -28,6 +28,8 @@ POINTS = "points_job"
 LEADERBOARDS = "leaderboards_job"
 #: A new value before and after every ingest writes (dashboards' rollups compare it).
 STORE_VERSION = "store_version"
+#: A new value before and after an ingest writes users (attribute rollups compare it).
+USERS_VERSION = "users_version"
 #: The newest event instant stored, in epoch milliseconds.
 MAX_EVENT_TS = "max_event_ts_ms"
 #: On a server, rows ingested this long before the previous run's watermark are looked at
@@ -152,6 +154,12 @@ def mark_changed(engine: Engine) -> None:
     the store as it was (docs/dashboards.md) no longer matches it, even if the ingest is cut
     short, or its rollup was built while it wrote."""
     engine.execute("admin/set_meta", {"key": STORE_VERSION, "value": uuid.uuid4().hex})
+
+
+def mark_users_changed(engine: Engine) -> None:
+    """A new users version, before and after an ingest writes users: which users an attribute
+    filter selects may have changed on every day, not only on the days of new events."""
+    engine.execute("admin/set_meta", {"key": USERS_VERSION, "value": uuid.uuid4().hex})
 
 
 def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:

@@ -29,7 +29,8 @@ from typing import Any
 import polars as pl
 
 from gamify_analytics import periods, watermarks
-from gamify_analytics.config import Config, ConfigError, Leaderboard, Trigger
+from gamify_analytics.config import Config, ConfigError
+from gamify_analytics.dashboards import items, slices
 from gamify_analytics.dashboards import rollups as builds
 from gamify_analytics.dashboards.panels import PANELS
 from gamify_analytics.engines import Engine
@@ -72,8 +73,7 @@ class _Scope:
     ctx: dict[str, Any]
 
     def keeps(self, metrics: set[str]) -> bool:
-        """Whether an item depending on `metrics` passes the metric filter."""
-        return self.filters.metric is None or self.filters.metric in metrics
+        return items.keeps(self.filters.metric, metrics)
 
     def sql(self, template: str, params: dict[str, Any], ctx: dict[str, Any]) -> pl.DataFrame:
         return self.engine.query(template, {**self.params, **params}, **self.ctx, **ctx)
@@ -123,24 +123,33 @@ def query(
             f"dashboard {name!r} has no panel {unknown[0]!r} (panels: {', '.join(PANELS[name])})"
         )
     frames: dict[str, pl.DataFrame] = {}
-    build = None
-    if rollups and filters.metric is None and not filters.attributes:
-        build = builds.load(engine, name)
-        if build and build.fingerprint != builds.fingerprints(engine, config)[name]:
-            build = None
+    build = _current_build(engine, config, name, filters) if rollups else None
     if build is not None:
         filters = _resolved(config, filters, build.first_day, build.last_day)
         assert filters.date_from is not None and filters.date_to is not None
         for p in chosen:
             frame = builds.read(config, build, name, p, filters.date_from, filters.date_to)
             if frame is not None:
-                frames[p] = frame
+                frames[p] = items.selected(config, name, p, frame, filters.metric)
     else:
         filters = resolve(engine, config, filters)
     missing = [p for p in chosen if p not in frames]
     if missing:
         frames.update(compute(scope_of(engine, config, filters), name, missing))
     return {p: tidy(frames[p], PANELS[name][p]["key"]) for p in chosen}
+
+
+def _current_build(
+    engine: Engine, config: Config, name: str, filters: Filters
+) -> builds.Build | None:
+    """The current build of the slice that serves `filters`, if the job has stored one."""
+    chosen = slices.serving(config, name, filters.metric, filters.attributes)
+    if chosen is None:
+        return None
+    build = builds.load(engine, chosen.key(name))
+    if build and build.fingerprint != builds.fingerprints(engine, config)[name]:
+        return None
+    return build
 
 
 def compute(scope: _Scope, name: str, chosen: list[str]) -> dict[str, pl.DataFrame]:
@@ -174,7 +183,7 @@ def freshness(engine: Engine) -> dict[str, Any]:
     }
 
 
-# --- filters and the items they select ------------------------------------------------------
+# --- filters ------------------------------------------------------
 
 
 def _stored_range(engine: Engine) -> tuple[date, date]:
@@ -197,35 +206,6 @@ def scope_of(engine: Engine, config: Config, filters: Filters) -> _Scope:
     return _Scope(engine, config, filters, params, ctx)
 
 
-def _streak_metrics(config: Config, key: str) -> set[str]:
-    return {c.metric for c in config.streak(key).conditions}
-
-
-def _achievement_metrics(config: Config, key: str) -> set[str]:
-    a = next(a for a in config.achievements if a.key == key)
-    if a.kind == "streak":
-        return _streak_metrics(config, a.streak or "")
-    if a.kind == "composite":
-        return set().union(*(_achievement_metrics(config, r) for r in a.requires))
-    return {a.metric or ""}
-
-
-def _trigger_metrics(config: Config, t: Trigger) -> set[str]:
-    if t.metric:
-        return {t.metric}
-    if t.achievement:
-        return _achievement_metrics(config, t.achievement)
-    return _streak_metrics(config, t.streak or "")
-
-
-def _board_metrics(config: Config, board: Leaderboard) -> set[str]:
-    """Of a metric or points board (streak boards are never final, so never shown)."""
-    kind, ref = board.source
-    if kind == "metric":
-        return {ref}
-    return set().union(*(_trigger_metrics(config, t) for t in config.points_system(ref).triggers))
-
-
 # --- what each dashboard adds to the filters ---------------------------------------------------
 
 Extras = tuple[dict[str, Any], dict[str, Any]]
@@ -242,7 +222,7 @@ def _retention(scope: _Scope) -> Extras:
 def _achievements(scope: _Scope) -> Extras:
     """The achievements that depend on the filtered metric (all without one)."""
     cfg = scope.config
-    keys = [a.key for a in cfg.achievements if scope.keeps(_achievement_metrics(cfg, a.key))]
+    keys = [a.key for a in cfg.achievements if scope.keeps(items.achievement_metrics(cfg, a.key))]
     return {"achievements": keys}, {}
 
 
@@ -254,9 +234,9 @@ def _points_params(scope: _Scope) -> Extras:
     for si, system in enumerate(scope.config.points):
         params[f"s{si}"] = system.key
         for ti, t in enumerate(system.triggers):
-            if scope.keeps(_trigger_metrics(scope.config, t)):
+            if scope.keeps(items.trigger_metrics(scope.config, t)):
                 name = f"s{si}_t{ti}"
-                params[name], params[f"{name}_label"] = ti, _trigger_label(t)
+                params[name], params[f"{name}_label"] = ti, items.trigger_label(t)
                 triggers.append({"system": f"s{si}", "pos": name, "label": f"{name}_label"})
         ranked = sorted(enumerate(system.levels), key=lambda x: (x[1].points, x[0]), reverse=True)
         for li, level in ranked:
@@ -266,23 +246,14 @@ def _points_params(scope: _Scope) -> Extras:
     return params, {"triggers": triggers, "levels": levels}
 
 
-def _trigger_label(t: Trigger) -> str:
-    if t.metric:
-        return f"metric:{t.metric}"
-    if t.achievement:
-        return f"achievement:{t.achievement}"
-    return f"streak:{t.streak}:{t.length}"
-
-
 def _leaderboards(scope: _Scope) -> Extras:
     """Boards with final runs (not perpetual, not streak boards) that depend on the filtered
     metric, each with its first run overlapping the range."""
     params: dict[str, Any] = {"bins": BINS}
     boards = []
+    final = items.final_boards(scope.config)
     for i, b in enumerate(scope.config.leaderboards):
-        if b.period == "perpetual" or b.source[0] == "streak":
-            continue
-        if scope.keeps(_board_metrics(scope.config, b)):
+        if b in final and scope.keeps(items.board_metrics(scope.config, b)):
             assert scope.filters.date_from is not None
             params[f"b{i}"] = b.key
             params[f"b{i}_first"] = periods.run_key(scope.filters.date_from, b.period)
@@ -354,7 +325,7 @@ def _streaks(scope: _Scope, chosen: list[str]) -> dict[str, pl.DataFrame]:
     parts: dict[str, list[pl.DataFrame]] = {p: [] for p in chosen}
     for s in scope.config.streaks:
         as_of = watermarks.streak_as_of(scope.engine, s)
-        if as_of is None or not scope.keeps(_streak_metrics(scope.config, s.key)):
+        if as_of is None or not scope.keeps(items.streak_metrics(scope.config, s.key)):
             continue
         params, ctx = periods.streak_params(scope.engine, s, as_of, None)
         for p in chosen:

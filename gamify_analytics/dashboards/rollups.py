@@ -112,6 +112,7 @@ def basis(engine: Engine, config: Config) -> dict[str, Any]:
     now: dict[str, Any] = {
         "rules": _rules(config),
         "watermark_us": watermarks.watermark_us(engine),
+        "users": engine.scalar("admin/get_meta", {"key": watermarks.USERS_VERSION}) or "",
     }
     for meta_key, table in RUN_DATED.values():
         now[table] = int(watermarks.job_state(engine, meta_key).get("seq", 0))
@@ -119,12 +120,18 @@ def basis(engine: Engine, config: Config) -> dict[str, Any]:
 
 
 def first_changed(
-    engine: Engine, name: str, previous: Build | None, now: dict[str, Any]
+    engine: Engine,
+    name: str,
+    previous: Build | None,
+    now: dict[str, Any],
+    by_attribute: bool = False,
 ) -> date | None:
     """The first local day whose dated rows may differ from `previous`'s: `date.min` when
-    any may (no previous build, other rules, a job that has rewritten all its rows since), None
-    when none does."""
+    any may (no previous build, other rules, a job that has rewritten all its rows since, for a
+    build filtered by attribute (`by_attribute`) users ingested since), None when none does."""
     if previous is None or previous.basis.get("rules") != now["rules"]:
+        return date.min
+    if by_attribute and previous.basis.get("users") != now["users"]:
         return date.min
     if name in EVENT_DATED:  # on a server, inserts may still be in flight at the watermark
         margin = watermarks.INFLIGHT_MARGIN if engine.concurrent_writers else timedelta(0)
