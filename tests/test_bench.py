@@ -29,6 +29,7 @@ def test_every_figure_is_measured(tmp_path: Path) -> None:
         "ingest, Parquet",
         "reference: bare insert",
         "ingest, NDJSON",
+        "dashboard overview, by metric and attribute",
     ):
         assert any(n.startswith(expected) for n in names), (expected, names)
     for r in rows:

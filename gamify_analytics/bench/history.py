@@ -19,7 +19,8 @@ from gamify_analytics.bench.measure import (
     remove,
     timed,
 )
-from gamify_analytics.dashboards import NAMES, rollups
+from gamify_analytics.config import Config
+from gamify_analytics.dashboards import NAMES, Filters, rollups
 from gamify_analytics.demo import load_demo_config
 from gamify_analytics.engines import dsn as dsns
 
@@ -28,7 +29,7 @@ Log = Callable[[str], None]
 
 def dataset(workdir: Path, users: int, days: int, events: int, log: Log) -> dict:
     """A generated history (all days but the last) and the last day as a separate file."""
-    from gamify_analytics.synthetic import generate_parquet
+    from gamify_analytics.synthetic import generate_parquet, users_path
 
     base = workdir / f"events_{users}u_{days}d_{events}"
     full = base.with_suffix(".parquet")
@@ -49,6 +50,7 @@ def dataset(workdir: Path, users: int, days: int, events: int, log: Log) -> dict
     return {
         "history": hist,
         "new_day": new,
+        "users": users_path(full),
         "history_as_of": cut_at,
         "as_of": cut_at + timedelta(days=1, hours=12),
     }
@@ -74,6 +76,8 @@ def bench_engine(engine: str, data: dict, workdir: Path, log: Log) -> dict[str, 
             log(f"[{engine}] {RSS_STEPS[key]}: {seconds:.1f} s, peak RSS {peak:.2f} GiB")
             return result
 
+        log(f"[{engine}] users (attribute filters select from them)")
+        g.ingest([], users=data["users"])
         summary = step("ingest", lambda: g.ingest([data["history"]]))
         out["events"] = summary.accepted  # type: ignore[attr-defined]
         step("bare_fold", lambda: bare_fold(g, data["history_as_of"]))
@@ -150,18 +154,45 @@ def _bench_leaderboards(g: Gamify, as_of: datetime, log: Log) -> dict[str, float
 
 
 def _bench_dashboards(g: Gamify, log: Log) -> dict[str, float]:
-    """Every dashboard over the whole stored range, no filters: p50 and p95 of READS runs,
-    after one warm-up run."""
+    """Every dashboard over the whole stored range, with each filter of `read_filters`: p50 and
+    p95 of READS runs after one warm-up run (SLOW_READS when it took over a second)."""
     out: dict[str, float] = {}
     current = rollups.fingerprints(g.engine, g.config)
     for name in NAMES:
         if rollups.stored_fingerprints(g.engine).get(name) != current[name]:
             log(f"[{g.engine.driver}] dashboard {name}: no current rollups, not timed")
-            out[f"dash_{name}_p50_s"] = out[f"dash_{name}_p95_s"] = float("nan")
+            for kind in READ_FILTERS:
+                for q in ("p50", "p95", "runs"):
+                    out[f"dash_{name}{kind}_{q}{'' if q == 'runs' else '_s'}"] = float("nan")
             continue
-        log(f"[{g.engine.driver}] dashboard {name}")
-        out.update(percentiles(f"dash_{name}", lambda name=name: g.dashboard(name)))
+        for kind, f in read_filters(g.config).items():
+            log(f"[{g.engine.driver}] dashboard {name}{kind}")
+            out.update(
+                percentiles(f"dash_{name}{kind}", lambda n=name, f=f: g.dashboard(n, f), 1.0)
+            )
     return out
+
+
+#: The filters each dashboard is read with: none, a metric, a user attribute, both.
+READ_FILTERS = ("", "_metric", "_attribute", "_both")
+#: The attribute filter: the most common country of the generated users.
+BENCH_ATTRIBUTE = ("country", "US")
+
+
+def read_filters(config: Config) -> dict[str, Filters]:
+    metric, attr = config.metrics[0], (BENCH_ATTRIBUTE,)
+    return dict(
+        zip(
+            READ_FILTERS,
+            (
+                Filters(),
+                Filters(metric=metric),
+                Filters(attributes=attr),
+                Filters(metric=metric, attributes=attr),
+            ),
+            strict=True,
+        )
+    )
 
 
 def reads(g: Gamify, name: str, key: str, run: date, as_of: datetime) -> dict[str, float]:

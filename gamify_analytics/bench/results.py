@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from gamify_analytics.bench.history import READ_FILTERS
 from gamify_analytics.bench.measure import (
     NEW_DAY_JOBS,
     READS,
@@ -89,15 +90,31 @@ def history_rows(ch: dict, dd: dict, streaks: int) -> list[dict]:
         *read_rows(ch, dd, "final", "final top-1,000 read, monthly board", "≤ 10 ms"),
         *(
             _row(
-                f"dashboard {name}, {q} of {READS} (ms)",
-                ch[f"dash_{name}_{q}_s"] * 1000,
-                dd[f"dash_{name}_{q}_s"] * 1000,
+                f"dashboard {name}{_FILTER_LABELS[kind]}, {q} of {_runs(ch, dd, key)} (ms)",
+                ch[f"{key}_{q}_s"] * 1000,
+                dd[f"{key}_{q}_s"] * 1000,
                 "≤ 100 ms" if q == "p95" else "",
             )
             for name in NAMES
+            for kind in READ_FILTERS
+            for key in [f"dash_{name}{kind}"]
             for q in ("p50", "p95")
         ),
     ]
+
+
+_FILTER_LABELS = {
+    "": "",
+    "_metric": ", by metric",
+    "_attribute": ", by attribute",
+    "_both": ", by metric and attribute",
+}
+
+
+def _runs(ch: dict, dd: dict, key: str) -> str:
+    """How many reads a percentile is of (fewer for slow reads), per engine if they differ."""
+    runs = [f"{m.get(f'{key}_runs', READS):.0f}" for m in (ch, dd)]
+    return runs[0] if runs[0] == runs[1] else " / ".join(runs)
 
 
 def ingest_rows(ch: dict, dd: dict) -> list[dict]:
