@@ -201,6 +201,7 @@ def load(engine: Engine, name: str) -> Build | None:
     rows = engine.query("dashboards/rollup_read", {"dashboard": name})
     if not rows.height:
         return None
+    rows = rows.filter(pl.col("built") == pl.col("built").max())
     first = rows.row(0, named=True)
     return Build(
         built=int(first["built"]),

@@ -135,30 +135,21 @@ def _read_run(
     previous = key if key == periods.PERPETUAL else periods.previous_key(key, board.period)
     params = {"board": board.key, "run": key, "previous": previous, "grp": group}
     frame = engine.query("leaderboards/final_read", params)
-    if not frame.height:
+    run = frame.filter(pl.col("kind") == "run")
+    if not run.height:
         states = run_states(engine, board, key)
         final = states.get(("final", key))
         return (([], int(final["n"]), bool(final["amended"])) if final else None), states
-    had = frame["had_previous"].to_list()
-    entries = [
-        {
-            "rank": rank,
-            "user_id": user,
-            "score": score,
-            "previous_rank": prank if h else None,
-            "previous_score": pscore if h else None,
-        }
-        for rank, user, score, prank, pscore, h in zip(
-            frame["rank"].to_list(),
-            frame["user_id"].to_list(),
-            frame["score"].to_list(),
-            frame["previous_rank"].to_list(),
-            frame["previous_score"].to_list(),
-            had,
-            strict=True,
-        )
-    ]
-    return (entries, int(frame["late"][0]), bool(frame["amended"][0])), {}
+    entries = frame.filter(pl.col("kind") == "entry")
+    now = entries.filter(pl.col("run") == key).select("rank", "user_id", "score")
+    before = entries.filter(pl.col("run") == previous) if previous != key else entries.clear()
+    paired = now.join(
+        before.select("user_id", previous_rank="rank", previous_score="score"),
+        on="user_id",
+        how="left",
+    ).sort("rank")
+    rows = paired.to_dicts()
+    return (rows, int(run["late"][0]), bool(run["amended"][0])), {}
 
 
 def standings(
