@@ -88,11 +88,9 @@ class Build:
 
 def fingerprints(engine: Engine, config: Config) -> dict[str, str]:
     """Per dashboard, what its rollups must have been built from to be current."""
-    version = engine.scalar("admin/get_meta", {"key": watermarks.STORE_VERSION}) or ""
-    finished = {
-        str(r["job"]): str(r["finished"])
-        for r in engine.query("dashboards/freshness_jobs").iter_rows(named=True)
-    }
+    marks = engine.query("dashboards/rollup_basis", {"key": watermarks.STORE_VERSION})
+    finished = dict(zip(marks["job"].to_list(), marks["mark"].to_list(), strict=True))
+    version = finished.pop("", "")
     rules = _rules(config)
     return {
         name: watermarks.fingerprint(version, rules, [(j, finished.get(j)) for j in jobs])
