@@ -19,7 +19,7 @@ from polars.testing import assert_frame_equal
 from gamify_analytics import verify
 from gamify_analytics.api import Gamify
 from gamify_analytics.config import Dashboards
-from gamify_analytics.dashboards import NAMES, PANELS, Filters, query, rollups, slices
+from gamify_analytics.dashboards import NAMES, PANELS, Filters, query, rollups, run_job, slices
 from gamify_analytics.synthetic import generate, write
 from tests.helpers.dashboards import AS_OF, CFG, END, NOW_MS
 from tests.helpers.stores import ENGINE_PARAMS, StoreFactory
@@ -80,6 +80,12 @@ def test_the_job_keeps_a_build_of_every_slice(g: Gamify) -> None:
     prints = rollups.fingerprints(g.engine, g.config)
     stored = rollups.stored_fingerprints(g.engine)
     assert stored == {s.key(n): prints[n] for n in NAMES for s in kept[n]}
+
+    # without the dimension, its builds are deleted; with it again, built again
+    run_job(g.engine, CFG, AS_OF)
+    assert not any("plan" in key for key in rollups.stored_fingerprints(g.engine))
+    run_job(g.engine, CFG_DIMS, AS_OF)
+    assert rollups.stored_fingerprints(g.engine) == stored
 
 
 #: Attribute filters drawn: each plan (a build each), and three that no build serves.

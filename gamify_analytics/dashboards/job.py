@@ -25,7 +25,8 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
     if not span["n"]:
         return 0
     prints = rollups.fingerprints(engine, config)
-    current = {} if full else rollups.stored_fingerprints(engine)
+    stored = rollups.stored_fingerprints(engine)
+    current = {} if full else stored
     basis = rollups.basis(engine, config)
     kept = slices.built(engine, config)
     rows = 0
@@ -33,9 +34,9 @@ def run_job(engine: Engine, config: Config, as_of: datetime, *, full: bool = Fal
         for s in kept[name]:
             if current.get(s.key(name)) != prints[name]:
                 rows += _build(engine, config, name, s, prints[name], basis, span, full)
-    engine.execute(
-        "dashboards/rollup_drop_slices", {"keys": [s.key(n) for n in NAMES for s in kept[n]]}
-    )
+    keys = [s.key(n) for n in NAMES for s in kept[n]]
+    if set(stored) - set(keys):  # a delete only when there is one to make (each is a mutation)
+        engine.execute("dashboards/rollup_drop_slices", {"keys": keys})
     return rows
 
 

@@ -112,8 +112,9 @@ def query(
     rollups: bool = True,
 ) -> dict[str, pl.DataFrame]:
     """The panels of dashboard `name` (all, or those listed in `panels`), as named frames.
-    Unfiltered reads take their rows from the `dashboards` job's rollups when those are
-    current (`rollups=False`: never), the rest is computed from the per-day tables."""
+    Reads take their rows from the `dashboards` job's rollups when a current build serves
+    their filters (`slices.serving`; `rollups=False`: never), the rest is computed from the
+    per-day tables."""
     if name not in NAMES:
         raise ConfigError(f"unknown dashboard {name!r} (dashboards: {', '.join(NAMES)})")
     chosen = list(PANELS[name]) if panels is None else list(panels)

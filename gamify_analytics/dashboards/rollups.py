@@ -1,15 +1,16 @@
 """Dashboard rollups (docs/dashboards.md "Rollups"): what the `dashboards` job stores, and how a
 read takes its rows from them.
 
-A build holds every panel of one dashboard computed exactly, without filters, over the whole
-stored range, with the fingerprint of the data it was computed from: the store version (a new
-one before and after every ingest writes), the last successful run of each job the dashboard
-reads, and the rules in the config. A read uses the newest build only when its fingerprint is
-the current one, so it is never stale: otherwise the dashboard is computed from the per-day
-tables as before. Unfiltered reads of any sub-range are rows of the build: a panel's row for a
-day, cohort, period or run does not depend on the range around it (`slice_panel`); the few
-panels that do (histograms over the range, standings as of its end) are taken from the build
-only when their range is the one it was built for.
+A build holds every panel of one dashboard computed exactly, unfiltered or under the filter
+of its slice (`slices.py`), over the whole stored range, with the fingerprint of the data it
+was computed from: the store version (a new one before and after every ingest writes), the
+last successful run of each job the dashboard reads, and the rules in the config. A read uses
+the newest build only when its fingerprint is the current one, so it is never stale:
+otherwise the dashboard is computed from the per-day tables as before. Reads of any sub-range
+with the build's filter are rows of the build: a panel's row for a day, cohort, period or run
+does not depend on the range around it (`slice_panel`); the few panels that do (histograms
+over the range, standings as of its end) are taken from the build only when their range is
+the one it was built for.
 
 A build's dated rows (per day, per cohort) are recomputed only from the first day that may have
 changed since the previous build, whose earlier rows it keeps (`DATED`, `first_changed`).

@@ -142,7 +142,7 @@ def _read_run(
         return (([], int(final["n"]), bool(final["amended"])) if final else None), states
     entries = frame.filter(pl.col("kind") == "entry")
     now = entries.filter(pl.col("run") == key).select("rank", "user_id", "score")
-    before = entries.filter(pl.col("run") == previous) if previous != key else entries.clear()
+    before = entries.filter(pl.col("run") == previous)
     paired = now.join(
         before.select("user_id", previous_rank="rank", previous_score="score"),
         on="user_id",

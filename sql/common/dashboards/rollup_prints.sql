@@ -1,4 +1,5 @@
-{#- The fingerprint of the newest build of every dashboard (the job skips those still current). -#}
+{#- The fingerprint of the newest build of every dashboard and slice (the job skips those still
+    current). -#}
 SELECT r.dashboard AS dashboard, min(r.fingerprint) AS fingerprint
 FROM {{ db }}.dashboard_rollups AS r
 INNER JOIN (SELECT dashboard, max(built) AS built FROM {{ db }}.dashboard_rollups GROUP BY dashboard) AS n
