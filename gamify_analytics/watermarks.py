@@ -149,17 +149,12 @@ def record_latest_event(engine: Engine, latest_ms: int) -> None:
         engine.execute("admin/set_meta", {"key": MAX_EVENT_TS, "value": str(latest_ms)})
 
 
-def mark_changed(engine: Engine) -> None:
-    """A new store version, before and after an ingest writes: a dashboard rollup built from
-    the store as it was (docs/dashboards.md) no longer matches it, even if the ingest is cut
-    short, or its rollup was built while it wrote."""
-    engine.execute("admin/set_meta", {"key": STORE_VERSION, "value": uuid.uuid4().hex})
-
-
-def mark_users_changed(engine: Engine) -> None:
-    """A new users version, before and after an ingest writes users: which users an attribute
-    filter selects may have changed on every day, not only on the days of new events."""
-    engine.execute("admin/set_meta", {"key": USERS_VERSION, "value": uuid.uuid4().hex})
+def mark_changed(engine: Engine, key: str = STORE_VERSION) -> None:
+    """A new store version (`key`: or users version), before and after an ingest writes (its
+    users): a dashboard rollup built from the store as it was (docs/dashboards.md) no longer
+    matches it, even if the ingest is cut short, or its rollup was built while it wrote. An
+    attribute filter may select other users on every day, not only on days of new events."""
+    engine.execute("admin/set_meta", {"key": key, "value": uuid.uuid4().hex})
 
 
 def begin(engine: Engine, meta_key: str, as_of: datetime, full: bool) -> Run:

@@ -37,17 +37,44 @@ def trigger_metrics(config: Config, t: Trigger) -> set[str]:
     return streak_metrics(config, t.streak or "")
 
 
-def final_boards(config: Config) -> list[Leaderboard]:
-    """The boards with final runs: not perpetual, not streak boards."""
-    return [b for b in config.leaderboards if b.period != "perpetual" and b.source[0] != "streak"]
-
-
 def board_metrics(config: Config, board: Leaderboard) -> set[str]:
     """Of a metric or points board (streak boards are never final, so never shown)."""
     kind, ref = board.source
     if kind == "metric":
         return {ref}
     return set().union(*(trigger_metrics(config, t) for t in config.points_system(ref).triggers))
+
+
+def streaks(config: Config, metric: str | None) -> list[str]:
+    """The streaks a read filtered by `metric` shows."""
+    return [s.key for s in config.streaks if keeps(metric, streak_metrics(config, s.key))]
+
+
+def achievements(config: Config, metric: str | None) -> list[str]:
+    """The achievements a read filtered by `metric` shows."""
+    return [a.key for a in config.achievements if keeps(metric, achievement_metrics(config, a.key))]
+
+
+def triggers(config: Config, metric: str | None) -> list[tuple[int, int]]:
+    """The (system, trigger) positions whose awards a read filtered by `metric` shows."""
+    return [
+        (si, ti)
+        for si, system in enumerate(config.points)
+        for ti, t in enumerate(system.triggers)
+        if keeps(metric, trigger_metrics(config, t))
+    ]
+
+
+def boards(config: Config, metric: str | None) -> list[Leaderboard]:
+    """The boards with final runs (not perpetual, not streak boards) a read filtered by
+    `metric` shows."""
+    return [
+        b
+        for b in config.leaderboards
+        if b.period != "perpetual"
+        and b.source[0] != "streak"
+        and keeps(metric, board_metrics(config, b))
+    ]
 
 
 def trigger_label(t: Trigger) -> str:
@@ -67,23 +94,17 @@ def selected(
     if metric is None or name in slices.EVENT or (name, panel) == ("points", "levels"):
         return frame
     if name == "streaks":
-        keys = [s.key for s in config.streaks if keeps(metric, streak_metrics(config, s.key))]
-        return frame.filter(pl.col("streak").is_in(keys))
+        return frame.filter(pl.col("streak").is_in(streaks(config, metric)))
     if name == "achievements":
-        keys = [
-            a.key for a in config.achievements if keeps(metric, achievement_metrics(config, a.key))
-        ]
-        return frame.filter(pl.col("achievement").is_in(keys))
+        return frame.filter(pl.col("achievement").is_in(achievements(config, metric)))
     if name == "points":
         pairs = [
-            f"{s.key}\0{trigger_label(t)}"
-            for s in config.points
-            for t in s.triggers
-            if keeps(metric, trigger_metrics(config, t))
+            f"{config.points[si].key}\0{trigger_label(config.points[si].triggers[ti])}"
+            for si, ti in triggers(config, metric)
         ]
         pair = pl.concat_str(
             pl.col("system").cast(pl.String), pl.lit("\0"), pl.col("trigger").cast(pl.String)
         )
         return frame.filter(pair.is_in(pairs))
-    keys = [b.key for b in final_boards(config) if keeps(metric, board_metrics(config, b))]
+    keys = [b.key for b in boards(config, metric)]
     return frame.filter(pl.col("board").is_in(keys))

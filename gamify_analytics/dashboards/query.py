@@ -72,9 +72,6 @@ class _Scope:
     params: dict[str, Any]
     ctx: dict[str, Any]
 
-    def keeps(self, metrics: set[str]) -> bool:
-        return items.keeps(self.filters.metric, metrics)
-
     def sql(self, template: str, params: dict[str, Any], ctx: dict[str, Any]) -> pl.DataFrame:
         return self.engine.query(template, {**self.params, **params}, **self.ctx, **ctx)
 
@@ -222,9 +219,7 @@ def _retention(scope: _Scope) -> Extras:
 
 def _achievements(scope: _Scope) -> Extras:
     """The achievements that depend on the filtered metric (all without one)."""
-    cfg = scope.config
-    keys = [a.key for a in cfg.achievements if scope.keeps(items.achievement_metrics(cfg, a.key))]
-    return {"achievements": keys}, {}
+    return {"achievements": items.achievements(scope.config, scope.filters.metric)}, {}
 
 
 def _points_params(scope: _Scope) -> Extras:
@@ -232,13 +227,13 @@ def _points_params(scope: _Scope) -> Extras:
     points, the last listed wins), as parameters."""
     params: dict[str, Any] = {"systems": [s.key for s in scope.config.points]}
     triggers, levels = [], []
+    for si, ti in items.triggers(scope.config, scope.filters.metric):
+        name = f"s{si}_t{ti}"
+        params[name] = ti
+        params[f"{name}_label"] = items.trigger_label(scope.config.points[si].triggers[ti])
+        triggers.append({"system": f"s{si}", "pos": name, "label": f"{name}_label"})
     for si, system in enumerate(scope.config.points):
         params[f"s{si}"] = system.key
-        for ti, t in enumerate(system.triggers):
-            if scope.keeps(items.trigger_metrics(scope.config, t)):
-                name = f"s{si}_t{ti}"
-                params[name], params[f"{name}_label"] = ti, items.trigger_label(t)
-                triggers.append({"system": f"s{si}", "pos": name, "label": f"{name}_label"})
         ranked = sorted(enumerate(system.levels), key=lambda x: (x[1].points, x[0]), reverse=True)
         for li, level in ranked:
             name = f"s{si}_l{li}"
@@ -252,9 +247,9 @@ def _leaderboards(scope: _Scope) -> Extras:
     metric, each with its first run overlapping the range."""
     params: dict[str, Any] = {"bins": BINS}
     boards = []
-    final = items.final_boards(scope.config)
+    shown = items.boards(scope.config, scope.filters.metric)
     for i, b in enumerate(scope.config.leaderboards):
-        if b in final and scope.keeps(items.board_metrics(scope.config, b)):
+        if b in shown:
             assert scope.filters.date_from is not None
             params[f"b{i}"] = b.key
             params[f"b{i}_first"] = periods.run_key(scope.filters.date_from, b.period)
@@ -324,9 +319,10 @@ def _streaks(scope: _Scope, chosen: list[str]) -> dict[str, pl.DataFrame]:
     """Per streak depending on the filtered metric, as of the instant its stored chains were
     computed (the last streaks job run): streaks the job has not stored yet are left out."""
     parts: dict[str, list[pl.DataFrame]] = {p: [] for p in chosen}
+    shown = items.streaks(scope.config, scope.filters.metric)
     for s in scope.config.streaks:
         as_of = watermarks.streak_as_of(scope.engine, s)
-        if as_of is None or not scope.keeps(items.streak_metrics(scope.config, s.key)):
+        if as_of is None or s.key not in shown:
             continue
         params, ctx = periods.streak_params(scope.engine, s, as_of, None)
         for p in chosen:

@@ -80,7 +80,7 @@ def ingest(
         path = Path(users)
         summary.files.append(str(path))
         rows = rejected = 0
-        watermarks.mark_users_changed(engine)
+        watermarks.mark_changed(engine, watermarks.USERS_VERSION)
         for batch in read_batches(path, USER_FIELDS, batch_rows):
             good, bad = validate.users(batch, source=str(path), fields=USER_FIELDS)
             engine.insert_users(good)
@@ -89,7 +89,7 @@ def ingest(
             rows, rejected = rows + batch.height, rejected + bad.height
             if progress:
                 progress(str(path), batch.height)
-        watermarks.mark_users_changed(engine)
+        watermarks.mark_changed(engine, watermarks.USERS_VERSION)
         _all_rejected(summary, path, rows, rejected)
     metrics = frozenset(config.metrics)
     dedup = Dedup(engine)
